@@ -1,0 +1,139 @@
+package routemap
+
+import (
+	"context"
+
+	"routemap/sfid"
+)
+
+// Store keeps orgs, users, contact centers, groups, OAuth clients,
+// sessions and routing maps. Every method that reads or writes org data
+// takes the org and never sees another org's records: an id from another
+// org is ENOTFOUND. Implementations: sqlite (and, later, postgres); both
+// must pass storetest.
+//
+// Rules that need stored data are enforced here, as *Error values whose
+// Reason names the rule (see the Reason constants). Rules about a record
+// alone (Draft.Check) are the caller's job, before the write.
+type Store interface {
+	// CreateOrg stores a new org and sets its ID and CreatedDate.
+	CreateOrg(ctx context.Context, org *Org) error
+	// FindOrg returns an org. ENOTFOUND.
+	FindOrg(ctx context.Context, id sfid.ID) (*Org, error)
+
+	// CreateUser stores a new user and sets its ID and dates. ECONFLICT
+	// (ReasonDuplicateUsername) when the username is taken in any org;
+	// EINVALID (ReasonReferenceNotFound) when CallCenterID is not a
+	// contact center of the org.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUser returns a user of the org. ENOTFOUND.
+	FindUser(ctx context.Context, org, id sfid.ID) (*User, error)
+	// FindUserByUsername looks a user up across orgs, for login. ENOTFOUND.
+	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	// UpdateUser applies upd and returns the user as stored. ENOTFOUND;
+	// EINVALID (ReasonReferenceNotFound) for an unknown contact center.
+	UpdateUser(ctx context.Context, org, id sfid.ID, upd UserUpdate) (*User, error)
+	// ListUsers returns the org's users in a contact center (all users
+	// when center is zero), ordered by id.
+	ListUsers(ctx context.Context, org, center sfid.ID) ([]*User, error)
+
+	// CreateCallCenter stores a new contact center. ECONFLICT
+	// (ReasonDuplicateValue) when InternalName is taken in the org.
+	CreateCallCenter(ctx context.Context, cc *CallCenter) error
+	// FindCallCenter returns a contact center of the org. ENOTFOUND.
+	FindCallCenter(ctx context.Context, org, id sfid.ID) (*CallCenter, error)
+	// ListCallCenters returns the org's contact centers ordered by id.
+	ListCallCenters(ctx context.Context, org sfid.ID) ([]*CallCenter, error)
+
+	// CreateGroup stores a new group or queue.
+	CreateGroup(ctx context.Context, g *Group) error
+	// FindGroup returns a group of the org. ENOTFOUND.
+	FindGroup(ctx context.Context, org, id sfid.ID) (*Group, error)
+
+	// CreateConnectedApp stores an OAuth client. ECONFLICT when the
+	// client id is taken.
+	CreateConnectedApp(ctx context.Context, app *ConnectedApp) error
+	// FindConnectedAppByClientID looks an app up by consumer key. ENOTFOUND.
+	FindConnectedAppByClientID(ctx context.Context, clientID string) (*ConnectedApp, error)
+
+	// CreateSession stores an issued token's hash.
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSession returns the session with that token hash, expired or
+	// not; the caller checks ExpiresAt. ENOTFOUND.
+	FindSession(ctx context.Context, tokenHash string) (*Session, error)
+	// DeleteSession revokes a token. Deleting an unknown hash is not an error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// FindRoutingMap returns a routing map of the org. ENOTFOUND, also
+	// for deleted maps unless includeDeleted.
+	FindRoutingMap(ctx context.Context, org, id sfid.ID, includeDeleted bool) (*RoutingMap, error)
+	// ApplyRoutingMaps performs ops in order, in one transaction, as
+	// actor. Each result holds the op's outcome. With allOrNone, the first
+	// failure rolls every op back and the other results carry
+	// ReasonRolledBack. The error is for faults of the store itself, never
+	// for a rejected op. See RoutingMapOp for what each kind checks.
+	ApplyRoutingMaps(ctx context.Context, org, actor sfid.ID, ops []RoutingMapOp, allOrNone bool) ([]OpResult, error)
+
+	// Query runs a resolved SOQL query for the org and returns at most
+	// pageSize records starting at the query's offset plus skip.
+	// Errors: EINVALID for an object the store does not hold.
+	Query(ctx context.Context, org sfid.ID, q *Query, skip, pageSize int) (*QueryResult, error)
+
+	// Close releases the store.
+	Close() error
+}
+
+// OpKind says what a RoutingMapOp does.
+type OpKind int
+
+// Kinds of routing-map writes.
+const (
+	// OpCreate inserts Map (its ID must be zero) and returns the new id.
+	OpCreate OpKind = iota + 1
+	// OpUpdate changes the Fields of the map with Map.ID; other fields
+	// keep their stored values.
+	OpUpdate
+	// OpDelete marks the map with Map.ID deleted.
+	OpDelete
+)
+
+// RoutingMapOp is one write. Creates and updates are checked against the
+// org's data, after the merge of stored and new values for updates:
+//   - the contact center exists in the org (ReasonReferenceNotFound);
+//   - the referenced user or group exists in the org
+//     (ReasonReferenceNotFound), and a user is a member of that contact
+//     center (ReasonNotMember);
+//   - DeveloperName is unique in the org, ignoring case
+//     (ReasonDuplicateDeveloperName);
+//   - one map per user and contact center (ReasonDuplicateUser);
+//   - one map per ExternalId and contact center (ReasonDuplicateExternalID).
+//
+// Updates and deletes of an unknown or deleted id are ENOTFOUND (deleted:
+// ReasonDeleted).
+type RoutingMapOp struct {
+	Kind OpKind
+	Map  RoutingMap
+	// Fields names the fields an update sets (API names); ignored otherwise.
+	Fields []string
+}
+
+// OpResult is the outcome of one RoutingMapOp.
+type OpResult struct {
+	ID      sfid.ID
+	Created bool
+	Err     error // an *Error, or nil
+}
+
+// Reasons carried by store errors, which the HTTP edge turns into
+// Salesforce errorCode values.
+const (
+	ReasonReferenceNotFound      = "reference_not_found"
+	ReasonNotMember              = "not_member"
+	ReasonDuplicateDeveloperName = "duplicate_developer_name"
+	ReasonDuplicateUser          = "duplicate_user"
+	ReasonDuplicateExternalID    = "duplicate_external_id"
+	ReasonDuplicateUsername      = "duplicate_username"
+	ReasonDuplicateValue         = "duplicate_value"
+	ReasonDeleted                = "deleted"
+	ReasonRolledBack             = "rolled_back"
+)
