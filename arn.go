@@ -25,23 +25,36 @@ const (
 )
 
 // ParseConnectARN parses an Amazon Connect ARN. The error names the part
-// that is wrong.
+// that is wrong. It does not allocate on success.
 func ParseConnectARN(s string) (ConnectARN, error) {
 	var a ConnectARN
 	rest, ok := strings.CutPrefix(s, "arn:")
 	if !ok {
 		return a, fmt.Errorf("%q is not an ARN: an ARN starts with \"arn:\"", s)
 	}
-	parts := strings.SplitN(rest, ":", 5)
-	if len(parts) != 5 {
-		return a, fmt.Errorf("ARN %q has %d of its 6 colon-separated parts (arn:partition:service:region:account:resource)", s, len(parts)+1)
+	var service, resource string
+	parts := 1
+	a.Partition, rest, ok = strings.Cut(rest, ":")
+	if ok {
+		parts++
+		service, rest, ok = strings.Cut(rest, ":")
 	}
-	a.Partition, a.Region, a.Account = parts[0], parts[2], parts[3]
+	if ok {
+		parts++
+		a.Region, rest, ok = strings.Cut(rest, ":")
+	}
+	if ok {
+		parts++
+		a.Account, resource, ok = strings.Cut(rest, ":")
+	}
+	if !ok {
+		return a, fmt.Errorf("ARN %q has %d of its 6 colon-separated parts (arn:partition:service:region:account:resource)", s, parts+1)
+	}
 	if !isPartition(a.Partition) {
 		return a, fmt.Errorf("ARN %q has partition %q; Amazon Connect runs in \"aws\" or \"aws-us-gov\"", s, a.Partition)
 	}
-	if parts[1] != "connect" {
-		return a, fmt.Errorf("ARN %q is for service %q, not Amazon Connect (\"connect\")", s, parts[1])
+	if service != "connect" {
+		return a, fmt.Errorf("ARN %q is for service %q, not Amazon Connect (\"connect\")", s, service)
 	}
 	if !isRegion(a.Region) {
 		return a, fmt.Errorf("ARN %q has region %q; a region looks like \"us-west-2\"", s, a.Region)
@@ -49,22 +62,22 @@ func ParseConnectARN(s string) (ConnectARN, error) {
 	if !isAccount(a.Account) {
 		return a, fmt.Errorf("ARN %q has account %q; an AWS account id is 12 digits", s, a.Account)
 	}
-	res, ok := strings.CutPrefix(parts[4], "instance/")
+	res, ok := strings.CutPrefix(resource, "instance/")
 	if !ok {
 		return a, fmt.Errorf("ARN %q does not name an Amazon Connect instance (expected \"instance/<id>\" after the account)", s)
 	}
-	segs := strings.Split(res, "/")
-	switch len(segs) {
-	case 1, 3:
-	default:
-		return a, fmt.Errorf("ARN %q has %d path segments after \"instance/\"; expected <instance id> or <instance id>/<resource type>/<id>", s, len(segs))
-	}
-	a.InstanceID = segs[0]
+	var more bool
+	a.InstanceID, res, more = strings.Cut(res, "/")
 	if !isResourceID(a.InstanceID) {
 		return a, fmt.Errorf("ARN %q has instance id %q; an instance id is a UUID", s, a.InstanceID)
 	}
-	if len(segs) == 3 {
-		a.Resource, a.ResourceID = segs[1], segs[2]
+	if more {
+		var typed bool
+		a.Resource, a.ResourceID, typed = strings.Cut(res, "/")
+		if !typed || strings.IndexByte(a.ResourceID, '/') >= 0 {
+			return a, fmt.Errorf("ARN %q has %d path segments after \"instance/\"; expected <instance id> or <instance id>/<resource type>/<id>",
+				s, strings.Count(resource, "/"))
+		}
 		if !isResourceType(a.Resource) {
 			return a, fmt.Errorf("ARN %q has resource type %q; expected agent, queue, routing-profile or transfer-destination", s, a.Resource)
 		}
@@ -98,20 +111,16 @@ func (a ConnectARN) SameInstance(b ConnectARN) bool {
 // IsUUID reports whether s is a UUID in its 36-character text form, the form
 // of Amazon Connect instance, user and quick connect ids.
 func IsUUID(s string) bool {
-	if len(s) != 36 {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return false
 	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
+	return allHex(s[:8]) && allHex(s[9:13]) && allHex(s[14:18]) && allHex(s[19:23]) && allHex(s[24:])
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if charClass[s[i]]&classHex == 0 {
+			return false
 		}
 	}
 	return true
@@ -170,9 +179,30 @@ func isResourceID(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		if charClass[s[i]]&classIDChar == 0 {
 			return false
 		}
 	}
 	return true
 }
+
+// Character classes for the byte-at-a-time checks on hot paths.
+const (
+	classIDChar = 1 << iota // letter, digit or '-'
+	classHex                // hexadecimal digit
+)
+
+// charClass is a read-only lookup table, built once by a pure expression.
+var charClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = classIDChar | classHex
+		case c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+			t[c] = classIDChar | classHex
+		case c >= 'g' && c <= 'z', c >= 'G' && c <= 'Z', c == '-':
+			t[c] = classIDChar
+		}
+	}
+	return t
+}()

@@ -2,7 +2,6 @@ package routemap
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -113,6 +112,12 @@ func (c *checker) run() {
 // text trims and checks a free-text field, returning the trimmed value and
 // whether it is usable. An empty value of a required field is an error.
 func (c *checker) text(field string, v *string, max int, required bool) (string, bool) {
+	return c.textOf(field, v, max, required, true)
+}
+
+// textOf is text with the control-character scan optional, for fields
+// whose own syntax (ids, ARNs, UUIDs, API names) already excludes them.
+func (c *checker) textOf(field string, v *string, max int, required, scan bool) (string, bool) {
 	s := *v
 	if needsTrim(s) {
 		t := strings.TrimSpace(s)
@@ -126,10 +131,12 @@ func (c *checker) text(field string, v *string, max int, required bool) (string,
 		}
 		return "", false
 	}
-	if i := controlChar(s); i >= 0 {
-		c.add(errorf(field, CodeControlCharacter, "remove the invisible character; it often comes from copying out of a web page or spreadsheet",
-			"%s has the control character %U at position %d", field, rune(s[i]), i+1))
-		return s, false
+	if scan {
+		if i := controlChar(s); i >= 0 {
+			c.add(errorf(field, CodeControlCharacter, "remove the invisible character; it often comes from copying out of a web page or spreadsheet",
+				"%s has the control character %U at position %d", field, rune(s[i]), i+1))
+			return s, false
+		}
 	}
 	if len(s) > max {
 		if n := utf8.RuneCountInString(s); n > max {
@@ -143,28 +150,17 @@ func (c *checker) text(field string, v *string, max int, required bool) (string,
 // id parses an id field, repairing what is mechanical. When allowed is not
 // empty the id must have one of those key prefixes.
 func (c *checker) id(field string, v *string, required bool, allowed ...sfid.KeyPrefix) (sfid.ID, bool) {
-	// The generous limit lets sfid.Parse say why a long value is no id.
-	s, ok := c.text(field, v, MaxExternalID, required)
+	// The generous limit lets sfid.Parse say why a long value is no id,
+	// and Parse rejects control characters itself.
+	s, ok := c.textOf(field, v, MaxExternalID, required, false)
 	if !ok {
 		return "", false
 	}
 	id, err := sfid.Parse(s)
-	var e *sfid.Error
-	switch {
-	case err == nil:
-	case errors.As(err, &e) && e.Kind == sfid.KindCase:
-		c.add(Problem{Field: field, Code: CodeIDCase, Severity: SeverityError, Message: field + ": " + err.Error(),
-			Fix: "use " + string(e.Repaired), Mechanical: true})
-		*v = string(e.Repaired)
-		return e.Repaired, true
-	case errors.As(err, &e) && e.Kind == sfid.KindChecksum:
-		c.add(errorf(field, CodeIDChecksum, "copy the id again from Salesforce (Setup, or the record's URL)", "%s: %v", field, err))
-		return "", false
-	default:
-		c.add(errorf(field, CodeIDMalformed, idHint(field, s), "%s: %v", field, err))
-		return "", false
+	if err != nil {
+		return c.badID(field, v, s, err)
 	}
-	if len(allowed) > 0 && !slices.Contains(allowed, id.Prefix()) {
+	if len(allowed) > 0 && !hasPrefix(allowed, id) {
 		want := "a CallCenter (04v) id"
 		if len(allowed) > 1 {
 			want = "a User (005) or a queue/Group (00G) id"
@@ -188,10 +184,42 @@ func (c *checker) id(field string, v *string, required bool, allowed ...sfid.Key
 	return id, true
 }
 
+func hasPrefix(allowed []sfid.KeyPrefix, id sfid.ID) bool {
+	for _, p := range allowed {
+		if string(id[:3]) == string(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// badID reports why s is no id; an id whose letter case a spreadsheet
+// changed is repaired.
+func (c *checker) badID(field string, v *string, s string, err error) (sfid.ID, bool) {
+	var e *sfid.Error
+	switch {
+	case errors.As(err, &e) && e.Kind == sfid.KindCase:
+		c.add(Problem{Field: field, Code: CodeIDCase, Severity: SeverityError, Message: field + ": " + err.Error(),
+			Fix: "use " + string(e.Repaired), Mechanical: true})
+		*v = string(e.Repaired)
+		return e.Repaired, true
+	case errors.As(err, &e) && e.Kind == sfid.KindChecksum:
+		c.add(errorf(field, CodeIDChecksum, "copy the id again from Salesforce (Setup, or the record's URL)", "%s: %v", field, err))
+	default:
+		c.add(errorf(field, CodeIDMalformed, idHint(field, s), "%s: %v", field, err))
+	}
+	return "", false
+}
+
 func (c *checker) developerName(user, center sfid.ID, isUser, isGroup, centerOK bool) {
 	f := &c.out.Fixed
+	conventional := isUser && centerOK
+	if conventional && isConventional(f.DeveloperName, user, center) {
+		c.out.Map.DeveloperName = f.DeveloperName
+		return
+	}
 	var want string
-	if isUser && centerOK {
+	if conventional {
 		want = DeveloperNameFor(user, center)
 	}
 	if needsTrim(f.DeveloperName) && strings.TrimSpace(f.DeveloperName) == "" {
@@ -204,7 +232,7 @@ func (c *checker) developerName(user, center sfid.ID, isUser, isGroup, centerOK 
 		c.out.Map.DeveloperName = want
 		return
 	}
-	s, ok := c.text(FieldDeveloperName, &f.DeveloperName, MaxDeveloperName, true)
+	s, ok := c.textOf(FieldDeveloperName, &f.DeveloperName, MaxDeveloperName, true, false)
 	if !ok {
 		return
 	}
@@ -237,6 +265,18 @@ func (c *checker) developerName(user, center sfid.ID, isUser, isGroup, centerOK 
 				"DeveloperName %s of a queue map does not follow the form <queue developer name>_<contact center id>", s))
 		}
 	}
+}
+
+// isConventional reports whether s is User_<user>_<center> with the
+// 18-character user id and either form of the contact center id.
+func isConventional(s string, user, center sfid.ID) bool {
+	switch len(s) {
+	case 5 + 18 + 1 + 18:
+		return s[:5] == "User_" && s[5:23] == string(user) && s[23] == '_' && s[24:] == string(center)
+	case 5 + 18 + 1 + 15:
+		return isConventional15(s, user, center)
+	}
+	return false
 }
 
 // isConventional15 accepts the form of Salesforce's own metadata sample,
@@ -290,7 +330,8 @@ func (c *checker) masterLabel(user sfid.ID, isUser bool) {
 // ExternalId is one.
 func (c *checker) externalID(isGroup bool) (ConnectARN, bool) {
 	f := &c.out.Fixed
-	s, ok := c.text(FieldExternalID, &f.ExternalID, MaxExternalID, true)
+	// An ARN's parser rejects control characters; anything else is scanned.
+	s, ok := c.textOf(FieldExternalID, &f.ExternalID, MaxExternalID, true, !strings.HasPrefix(strings.TrimSpace(f.ExternalID), "arn:"))
 	if !ok {
 		return ConnectARN{}, false
 	}
@@ -363,7 +404,7 @@ func (c *checker) externalID(isGroup bool) (ConnectARN, bool) {
 
 func (c *checker) quickConnect(agent ConnectARN, hasARN bool) {
 	f := &c.out.Fixed
-	s, ok := c.text(FieldQuickConnect, &f.QuickConnect, MaxQuickConnect, false)
+	s, ok := c.textOf(FieldQuickConnect, &f.QuickConnect, MaxQuickConnect, false, !IsUUID(strings.TrimSpace(f.QuickConnect)))
 	if !ok {
 		return
 	}
@@ -476,9 +517,24 @@ func needsTrim(s string) bool {
 	return strings.TrimSpace(s) != s
 }
 
-// controlChar returns the offset of the first ASCII control character, or -1.
+// controlChar returns the offset of the first ASCII control character, or
+// -1. It tests eight bytes at a time, since it runs on every field.
 func controlChar(s string) int {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte below 0x20 or equal to 0x7f sets its high bit in one of
+		// these; the exact position is found byte by byte below.
+		const ones, highs = 0x0101010101010101, 0x8080808080808080
+		below := (x - ones*0x20) &^ x & highs
+		del := x ^ ones*0x7f
+		isDel := (del - ones) &^ del & highs
+		if below|isDel != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c < ' ' || c == 0x7f {
 			return i
 		}

@@ -107,7 +107,7 @@ func TestCheck(t *testing.T) {
 			want:  []string{"ReferenceRecordId:whitespace:warning", "ExternalId:whitespace:warning"},
 			fixed: func(d *routemap.Draft) { d.ReferenceRecordID, d.ExternalID = user, agent }},
 		{name: "ErrControlCharacter", rules: ac,
-			edit: func(d *routemap.Draft) { d.ExternalID = "arn:aws:con\x00nect" },
+			edit: func(d *routemap.Draft) { d.ExternalID = "jd\x00oe\x7f" },
 			want: []string{"ExternalId:control_character:error"}},
 		{name: "ErrTooLong", rules: partner,
 			edit: func(d *routemap.Draft) { d.ExternalID = strings.Repeat("é", 256); d.QuickConnect = "" },

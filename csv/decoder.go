@@ -53,6 +53,9 @@ type Options struct {
 	// means the Bulk API 2.0 limits. Memory use is bounded by them.
 	MaxFieldBytes  int
 	MaxRecordBytes int
+	// SizeHint is the input's size in bytes when known (0 otherwise). The
+	// Validator uses it to size its tables once rather than grow them.
+	SizeHint int64
 }
 
 // Column describes one column of the file.
@@ -72,10 +75,14 @@ type Header struct {
 	Problems []*Error
 
 	index map[string]int // routing-map field → column
+	// cols holds the column of each of knownFields (-1 when absent), so
+	// that Draft needs no map lookups.
+	cols [8]int
 }
 
-// knownFields are the columns that map onto routing-map fields.
-var knownFields = []string{
+// knownFields are the columns that map onto routing-map fields, in the
+// order Header.Draft relies on.
+var knownFields = [...]string{
 	routemap.FieldID,
 	routemap.FieldExternalID,
 	routemap.FieldReferenceRecordID,
@@ -118,21 +125,22 @@ func (h *Header) Names() []string {
 // Draft maps a record's fields onto a routing-map draft. Fields beyond the
 // record's length are empty.
 func (h *Header) Draft(fields []string) routemap.Draft {
-	get := func(f string) string {
-		if i, ok := h.index[f]; ok && i < len(fields) {
-			return fields[i]
+	var v [len(knownFields)]string
+	for k, i := range h.cols {
+		if i >= 0 && i < len(fields) {
+			v[k] = fields[i]
 		}
-		return ""
 	}
+	// The order is that of knownFields.
 	return routemap.Draft{
-		ID:                get(routemap.FieldID),
-		ExternalID:        get(routemap.FieldExternalID),
-		ReferenceRecordID: get(routemap.FieldReferenceRecordID),
-		CallCenterID:      get(routemap.FieldCallCenterID),
-		DeveloperName:     get(routemap.FieldDeveloperName),
-		QuickConnect:      get(routemap.FieldQuickConnect),
-		MasterLabel:       get(routemap.FieldMasterLabel),
-		Language:          get(routemap.FieldLanguage),
+		ID:                v[0],
+		ExternalID:        v[1],
+		ReferenceRecordID: v[2],
+		CallCenterID:      v[3],
+		DeveloperName:     v[4],
+		QuickConnect:      v[5],
+		MasterLabel:       v[6],
+		Language:          v[7],
 	}
 }
 
@@ -242,6 +250,9 @@ func (d *Decoder) readHeader() (*Header, error) {
 		e.Fatal = true
 		return nil, e
 	}
+	for k, f := range knownFields {
+		h.cols[k] = h.Index(f)
+	}
 	for _, f := range RequiredColumns {
 		if _, ok := h.index[f]; !ok {
 			fix := "add a " + f + " column"
@@ -284,6 +295,9 @@ func (d *Decoder) Next() (Record, error) {
 	}
 	return rec, nil
 }
+
+// Offset returns the number of input bytes consumed so far.
+func (d *Decoder) Offset() int64 { return d.r.consumed }
 
 // Line returns the number of physical lines read so far.
 func (d *Decoder) Line() int { return d.r.line }

@@ -65,8 +65,9 @@ type reader struct {
 
 	maxField, maxRecord int
 
-	line       int // number of the last physical line read
-	recordLine int // line where the current record starts
+	line       int   // number of the last physical line read
+	consumed   int64 // bytes of input read so far
+	recordLine int   // line where the current record starts
 	sawCRLF    bool
 
 	lineBuf   []byte // holds a physical line longer than the bufio buffer
@@ -86,11 +87,13 @@ var errLineTooLong = errors.New("line too long")
 // longer than maxRecord is consumed and errLineTooLong returned.
 func (r *reader) readLine() ([]byte, error) {
 	line, err := r.br.ReadSlice('\n')
+	r.consumed += int64(len(line))
 	if err == bufio.ErrBufferFull {
 		r.lineBuf = append(r.lineBuf[:0], line...)
 		tooLong := false
 		for err == bufio.ErrBufferFull {
 			line, err = r.br.ReadSlice('\n')
+			r.consumed += int64(len(line))
 			if !tooLong && len(r.lineBuf)+len(line) > r.maxRecord {
 				tooLong = true
 				r.lineBuf = r.lineBuf[:0]

@@ -64,6 +64,11 @@ type Validator struct {
 
 // Run reads rd to its end (or to a fatal problem). Its error is an I/O
 // error or one returned by a callback; problems with the file are findings.
+//
+// Decoding, single-record checks and the cross-record checks (with the
+// callbacks) run as a three-stage pipeline of goroutines passing batches of
+// records, so that validation uses more than one core; findings still come
+// in file order, and a fixed number of batches bounds memory.
 func (v *Validator) Run(rd io.Reader) (Summary, error) {
 	var sum Summary
 	d := NewDecoder(rd, v.Options)
@@ -104,64 +109,196 @@ func (v *Validator) Run(rd io.Reader) (Summary, error) {
 		}
 	}
 
+	p := newPipeline(d, h, v.Rules)
+	defer p.stop()
 	x := routemap.NewCrossCheck(v.Rules.Provider)
 	var row Row
-	var checked routemap.Checked
-	for {
-		rec, err := d.Next()
-		if err == io.EOF {
-			sum.Complete = true
-			return sum, nil
+	reserved := false
+	for b := range p.out {
+		if !reserved && v.Options.SizeHint > 0 && b.offset > 0 {
+			// Size the cross-check for the whole file from the first
+			// batch's bytes per record, up to 8 million records.
+			est := int64(len(b.items)) * v.Options.SizeHint / b.offset
+			x.Reserve(int(min(est+est/32+1, 8<<20)))
+			reserved = true
 		}
-		row = Row{Line: rec.Line, Fields: rec.Fields, Findings: row.Findings[:0]}
-		var e *Error
-		if err != nil && !errors.As(err, &e) {
-			return sum, err
-		}
-		if e != nil {
-			row.Findings = append(row.Findings, Finding{Line: e.Line, Problem: e.Problem})
-			count(row.Findings)
-			if e.Code == CodeNoRows {
-				// Not a record: the file simply ended after its header.
-				if v.OnRow != nil {
-					if err := v.OnRow(&row); err != nil {
-						return sum, err
+		for i := range b.items {
+			if i%warmAhead == 0 {
+				for j := i; j < min(i+warmAhead, len(b.items)); j++ {
+					if it := &b.items[j]; it.err == nil {
+						x.Warm(&it.checked.Map)
 					}
 				}
-				continue
 			}
-			sum.Rows++
-			if rec.Fields == nil {
-				sum.Unsplit++
+			it := &b.items[i]
+			row = Row{Line: it.line, Fields: it.fields, Findings: row.Findings[:0]}
+			if it.err != nil {
+				row.Findings = append(row.Findings, Finding{Line: it.err.Line, Problem: it.err.Problem})
+				count(row.Findings)
+				if it.err.Code != CodeNoRows { // not a record: the file ended after its header
+					sum.Rows++
+					if it.fields == nil {
+						sum.Unsplit++
+					}
+				}
+			} else {
+				sum.Rows++
+				row.Draft = it.draft
+				row.Checked = &it.checked
+				for _, p := range it.checked.Problems {
+					if p.Code == routemap.CodeRequired && missing[p.Field] {
+						continue // reported once, at the header
+					}
+					row.Findings = append(row.Findings, Finding{Line: it.line, Problem: p})
+				}
+				for _, p := range x.Add(it.line, &it.checked.Map) {
+					row.Findings = append(row.Findings, Finding{Line: it.line, Problem: p})
+				}
+				count(row.Findings)
 			}
 			if v.OnRow != nil {
 				if err := v.OnRow(&row); err != nil {
 					return sum, err
 				}
 			}
-			if e.Fatal {
-				return sum, nil
-			}
-			continue
 		}
-		sum.Rows++
-		row.Draft = h.Draft(rec.Fields)
-		checked = row.Draft.Check(v.Rules)
-		row.Checked = &checked
-		for _, p := range checked.Problems {
-			if p.Code == routemap.CodeRequired && missing[p.Field] {
-				continue // reported once, at the header
-			}
-			row.Findings = append(row.Findings, Finding{Line: rec.Line, Problem: p})
+		if b.ioErr != nil {
+			return sum, b.ioErr
 		}
-		for _, p := range x.Add(rec.Line, &checked.Map) {
-			row.Findings = append(row.Findings, Finding{Line: rec.Line, Problem: p})
+		if b.end {
+			sum.Complete = !b.fatal
+			return sum, nil
 		}
-		count(row.Findings)
-		if v.OnRow != nil {
-			if err := v.OnRow(&row); err != nil {
-				return sum, err
+		p.recycle(b)
+	}
+	return sum, nil
+}
+
+// warmAhead is how many records the cross-check prepares at once; their
+// table lookups then overlap instead of waiting for memory one by one.
+const warmAhead = 16
+
+// batchSize is the number of records a pipeline stage hands on at once:
+// large enough to make channel traffic negligible, small enough that the
+// batches in flight stay around a megabyte.
+const batchSize = 512
+
+// item is one record in a batch.
+type item struct {
+	line    int
+	fields  []string // in the batch's arena; nil when the record could not be split
+	err     *Error   // a structural problem, or nil
+	draft   routemap.Draft
+	checked routemap.Checked // set when err is nil
+}
+
+type batch struct {
+	items  []item
+	arena  []string
+	offset int64 // input bytes consumed after the batch
+	ioErr  error // ends the file with an I/O error
+	end    bool  // the last batch
+	fatal  bool  // the file ended at a fatal problem
+}
+
+// pipeline runs the decode and check stages; the caller consumes out.
+type pipeline struct {
+	out  chan *batch
+	free chan *batch
+	done chan struct{}
+}
+
+func newPipeline(d *Decoder, h *Header, rules routemap.Rules) *pipeline {
+	const inFlight = 4
+	p := &pipeline{
+		out:  make(chan *batch, inFlight),
+		free: make(chan *batch, 3*inFlight),
+		done: make(chan struct{}),
+	}
+	for range 3 * inFlight {
+		p.free <- &batch{items: make([]item, 0, batchSize)}
+	}
+	decoded := make(chan *batch, inFlight)
+	go p.decode(d, decoded)
+	go p.check(h, rules, decoded)
+	return p
+}
+
+// stop ends the stages early (after a callback error) or lets them go.
+func (p *pipeline) stop() { close(p.done) }
+
+func (p *pipeline) recycle(b *batch) {
+	b.items, b.arena = b.items[:0], b.arena[:0]
+	select {
+	case p.free <- b:
+	default:
+	}
+}
+
+func (p *pipeline) send(ch chan<- *batch, b *batch) bool {
+	select {
+	case ch <- b:
+		return true
+	case <-p.done:
+		return false
+	}
+}
+
+func (p *pipeline) decode(d *Decoder, out chan<- *batch) {
+	defer close(out)
+	for {
+		var b *batch
+		select {
+		case b = <-p.free:
+		case <-p.done:
+			return
+		}
+		for len(b.items) < batchSize {
+			rec, err := d.Next()
+			if err == io.EOF {
+				b.end = true
+				break
 			}
+			it := item{line: rec.Line}
+			if rec.Fields != nil {
+				start := len(b.arena)
+				b.arena = append(b.arena, rec.Fields...)
+				it.fields = b.arena[start:len(b.arena):len(b.arena)]
+			}
+			if err != nil {
+				var e *Error
+				if !errors.As(err, &e) {
+					b.ioErr, b.end = err, true
+					break
+				}
+				it.err = e
+				if e.Fatal {
+					b.items = append(b.items, it)
+					b.end, b.fatal = true, true
+					break
+				}
+			}
+			b.items = append(b.items, it)
+		}
+		b.offset = d.Offset()
+		if !p.send(out, b) || b.end {
+			return
+		}
+	}
+}
+
+func (p *pipeline) check(h *Header, rules routemap.Rules, in <-chan *batch) {
+	defer close(p.out)
+	for b := range in {
+		for i := range b.items {
+			it := &b.items[i]
+			if it.err == nil {
+				it.draft = h.Draft(it.fields)
+				it.checked = it.draft.Check(rules)
+			}
+		}
+		if !p.send(p.out, b) || b.end {
+			return
 		}
 	}
 }

@@ -112,6 +112,11 @@ func (m *Main) runValidate(o validateOptions) error {
 		return err
 	}
 	defer closeIn()
+	if f, ok := in.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			opts.SizeHint = st.Size()
+		}
+	}
 
 	out := bufio.NewWriterSize(m.Stdout, 64<<10)
 	rep := newReporter(out, o.Format, name)
