@@ -142,10 +142,10 @@ func (x *CrossCheck) extHash(ext string, center uint32) uint64 {
 // Bits of a user key's value: the line (low 32 bits), the contact center
 // index, and two flags.
 const (
-	userClaim     = 1 << 63 // a DeveloperName names this user; no record maps it yet
-	userFastName  = 1 << 62 // the record mapping this user has the conventional name
-	centerMask    = 1<<30 - 1
-	centerShift   = 32
+	userClaim    = 1 << 63 // a DeveloperName names this user; no record maps it yet
+	userFastName = 1 << 62 // the record mapping this user has the conventional name
+	centerMask   = 1<<30 - 1
+	centerShift  = 32
 )
 
 func userVal(flags uint64, center uint32, line uint64) uint64 {
