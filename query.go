@@ -57,6 +57,8 @@ const (
 
 // Comparison compares a field with a literal. As in SOQL, = and != with a
 // null literal test for null, and string comparisons ignore letter case.
+// A LIKE pattern is in SQL's LIKE ... ESCAPE '\' form: % and _ are
+// wildcards and a backslash makes the next %, _ or \ literal.
 type Comparison struct {
 	Field string
 	Op    CmpOp
