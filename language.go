@@ -1,6 +1,9 @@
 package routemap
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // languages are the values of the Language restricted picklist that
 // routemap knows: Salesforce's fully supported and end-user languages.
@@ -51,4 +54,14 @@ func localeShaped(s string) bool {
 		return false
 	}
 	return country[0] >= 'A' && country[0] <= 'Z' && country[1] >= 'A' && country[1] <= 'Z'
+}
+
+// Languages returns the Language picklist values routemap knows, sorted.
+func Languages() []string {
+	out := make([]string, 0, len(languages))
+	for l := range languages {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
 }

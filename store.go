@@ -124,6 +124,20 @@ type OpResult struct {
 	Err     error // an *Error, or nil
 }
 
+// Choices every Store makes the same way (storetest pins them):
+//   - usernames, InternalNames and DeveloperNames compare ignoring case;
+//     ExternalId and OAuth client ids compare exactly;
+//   - one map per user and contact center applies to users, not queues;
+//   - a failed create returns no id; a failed update or delete returns the
+//     op's id;
+//   - creating a record with its ID already set is EINVALID, and one for an
+//     unknown org ENOTFOUND;
+//   - another org's deleted map is a plain ENOTFOUND, so nothing leaks;
+//   - in queries, !=, NOT and NOT IN match null fields; <, >, LIKE do not;
+//     a backslash in a LIKE pattern escapes %, _ and itself; pageSize <= 0
+//     means no page limit;
+//   - Close may be called twice.
+
 // Reasons carried by store errors, which the HTTP edge turns into
 // Salesforce errorCode values.
 const (

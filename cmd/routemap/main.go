@@ -77,6 +77,9 @@ partner telephony user. A rep without one gets no calls.`,
 	root.AddCommand(
 		m.idCommand(),
 		m.validateCommand(),
+		m.serveCommand(),
+		m.adminCommand(),
+		m.tokenCommand(),
 	)
 	return root
 }
