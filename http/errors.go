@@ -185,8 +185,6 @@ func statusFor(err error) (int, string) {
 			return http.StatusMethodNotAllowed, code
 		case codeUnsupportedMediaType:
 			return http.StatusUnsupportedMediaType, code
-		case codeInvalidType:
-			return http.StatusNotFound, code
 		}
 		return http.StatusBadRequest, code
 	}
