@@ -2,6 +2,7 @@ package routemap
 
 import (
 	"context"
+	"io"
 
 	"routemap/sfid"
 )
@@ -21,6 +22,9 @@ type Store interface {
 	// FindOrg returns an org. ENOTFOUND.
 	FindOrg(ctx context.Context, id sfid.ID) (*Org, error)
 
+	// CreateUsers stores several users in one transaction, as CreateUser
+	// would one by one; on any error none is stored.
+	CreateUsers(ctx context.Context, users []*User) error
 	// CreateUser stores a new user and sets its ID and dates. ECONFLICT
 	// (ReasonDuplicateUsername) when the username is taken in any org;
 	// EINVALID (ReasonReferenceNotFound) when CallCenterID is not a
@@ -78,6 +82,40 @@ type Store interface {
 	// pageSize records starting at the query's offset plus skip.
 	// Errors: EINVALID for an object the store does not hold.
 	Query(ctx context.Context, org sfid.ID, q *Query, skip, pageSize int) (*QueryResult, error)
+
+	// CreateJob stores a new Bulk API 2.0 ingest job and sets its ID,
+	// dates and Open state.
+	CreateJob(ctx context.Context, job *Job) error
+	// FindJob returns a job of the org. ENOTFOUND.
+	FindJob(ctx context.Context, org, id sfid.ID) (*Job, error)
+	// ListJobs returns the org's jobs, newest first.
+	ListJobs(ctx context.Context, org sfid.ID) ([]*Job, error)
+	// SetJobState moves a job from one of the states in from to state to,
+	// recording msg as its error message (empty keeps none). ENOTFOUND;
+	// ECONFLICT (ReasonJobState) when the job is in another state.
+	SetJobState(ctx context.Context, org, id sfid.ID, from []JobState, to JobState, msg string) (*Job, error)
+	// PutJobData stores the job's data read from r, at most limit bytes,
+	// and returns its size. The job must be Open and hold no data
+	// (ECONFLICT, ReasonJobState); more than limit bytes is ELIMIT.
+	// The data is durable when PutJobData returns, and a failed or
+	// interrupted upload leaves none behind.
+	PutJobData(ctx context.Context, org, id sfid.ID, r io.Reader, limit int64) (int64, error)
+	// JobData streams the job's data. ENOTFOUND.
+	JobData(ctx context.Context, org, id sfid.ID) (io.ReadCloser, error)
+	// ApplyJobChunk applies chunk number index of a job as actor, in one
+	// transaction with the rows' results and the job's counters, and moves
+	// ChunksDone past it. A chunk other than the job's next one, or of a job
+	// not InProgress, is refused (ECONFLICT, ReasonJobState) and changes
+	// nothing, so that no row is applied twice.
+	ApplyJobChunk(ctx context.Context, org, actor, id sfid.ID, index int, rows []JobRow) error
+	// JobResults calls fn with the job's results in row order, the
+	// successful ones or the failed ones.
+	JobResults(ctx context.Context, org, id sfid.ID, failed bool, fn func(JobResult) error) error
+	// DeleteJob removes a job with its data and results. ENOTFOUND.
+	DeleteJob(ctx context.Context, org, id sfid.ID) error
+	// ActiveJobs returns the jobs of every org that are UploadComplete or
+	// InProgress, oldest first: the work a restarted server resumes.
+	ActiveJobs(ctx context.Context) ([]*Job, error)
 
 	// Close releases the store.
 	Close() error
@@ -150,4 +188,5 @@ const (
 	ReasonDuplicateValue         = "duplicate_value"
 	ReasonDeleted                = "deleted"
 	ReasonRolledBack             = "rolled_back"
+	ReasonJobState               = "job_state"
 )

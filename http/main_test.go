@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -111,8 +112,12 @@ func (e *env) seed(name string, n int) *org {
 	o.Admin = user("admin", routemap.AdminPermissions, "")
 	o.Viewer = user("viewer", routemap.Permissions(routemap.PermReadRoutingMap|routemap.PermAPIEnabled), "")
 	for i := 0; i < n; i++ {
-		o.Reps = append(o.Reps, user("rep"+string(rune('a'+i%26))+strings.Repeat("x", i/26), routemap.Permissions(routemap.PermAPIEnabled), o.Center.ID))
+		login := fmt.Sprintf("rep%05d", i)
+		o.Reps = append(o.Reps, &routemap.User{OrgID: o.ID, Username: login + "@" + strings.ToLower(name) + ".test", Alias: fmt.Sprintf("r%d", i),
+			Email: login + "@example.com", FirstName: "Rep", LastName: login, IsActive: true,
+			Permissions: routemap.Permissions(routemap.PermAPIEnabled), CallCenterID: o.Center.ID, PasswordHash: hashed})
 	}
+	must(e.store.CreateUsers(ctx, o.Reps))
 	o.Outsider = user("outsider", routemap.Permissions(routemap.PermAPIEnabled), "")
 	o.ClientID, o.ClientSecret = "3MVG9client"+name, "secret-"+name
 	secretHash, _ := bcrypt.GenerateFromPassword([]byte(o.ClientSecret), bcrypt.MinCost)

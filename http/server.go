@@ -51,6 +51,9 @@ type Server struct {
 	DailyRequestLimit int
 	// MaxBodyBytes bounds JSON request bodies. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxUploadBytes bounds one Bulk API 2.0 upload. Default
+	// DefaultMaxUploadBytes.
+	MaxUploadBytes int64
 
 	ln        net.Listener
 	srv       *http.Server
@@ -61,6 +64,7 @@ type Server struct {
 	accessors map[string]map[string]accessor
 	nextID    atomic.Uint64
 	notReady  atomic.Bool
+	bulk      *bulkRunner
 }
 
 // NewServer returns a Server with its defaults set.
@@ -86,6 +90,9 @@ func (s *Server) init() {
 	}
 	if s.MaxBodyBytes <= 0 {
 		s.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if s.MaxUploadBytes <= 0 {
+		s.MaxUploadBytes = DefaultMaxUploadBytes
 	}
 	if s.schema == nil {
 		s.schema = routemap.NewSchema()
@@ -127,6 +134,8 @@ func (s *Server) Open() error {
 		ErrorLog:          slog.NewLogLogger(s.logger().Handler(), slog.LevelWarn),
 	}
 	go s.srv.Serve(ln)
+	s.bulk = newBulkRunner(s)
+	s.bulk.start()
 	return nil
 }
 
@@ -138,7 +147,9 @@ func (s *Server) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return s.srv.Shutdown(ctx)
+	err := s.srv.Shutdown(ctx)
+	s.bulk.stop()
+	return err
 }
 
 // URL returns the instance URL.

@@ -67,41 +67,78 @@ func (s *Store) CreateUser(ctx context.Context, u *routemap.User) error {
 	in := *u
 	var out routemap.User
 	err := s.write(ctx, func(w *wtx) error {
-		if ok, err := w.exists(stOrgExists, string(in.OrgID)); err != nil {
-			return fmt.Errorf("find org: %w", err)
-		} else if !ok {
-			return notFound("Organization", in.OrgID)
-		}
-		if err := w.checkCenter(in.OrgID, in.CallCenterID); err != nil {
-			return err
-		}
-		id, err := w.mint(sfid.PrefixUser)
-		if err != nil {
-			return err
-		}
-		now := w.s.stamp()
-		_, err = w.exec(stUserInsert, string(id), string(in.OrgID), in.Username, in.Alias, in.Email,
-			nullString(in.FirstName), in.LastName, boolInt(in.IsActive), nullID(in.CallCenterID), int64(in.Permissions),
-			in.PasswordHash, toMillis(now), toMillis(now))
-		if isUniqueViolation(err) {
-			var other string
-			if w.queryRow(stUserByUsername, in.Username).Scan(&other) == nil {
-				return &routemap.Error{Code: routemap.ECONFLICT, Reason: routemap.ReasonDuplicateUsername,
-					Message: msgDuplicateUsername, Fields: []string{"Username"}}
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("insert user: %w", err)
-		}
-		out = in
-		out.ID, out.CreatedDate, out.LastModifiedDate = id, now, now
-		return nil
+		var err error
+		out, err = w.createUser(in)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	*u = out
 	return nil
+}
+
+// CreateUsers stores users in one transaction, each as CreateUser would;
+// the first error stores none of them.
+func (s *Store) CreateUsers(ctx context.Context, users []*routemap.User) error {
+	in := make([]routemap.User, len(users))
+	for i, u := range users {
+		if !u.ID.IsZero() {
+			return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+		}
+		in[i] = *u
+	}
+	out := make([]routemap.User, len(in))
+	err := s.writeOps(ctx, len(in), func(w *wtx) error {
+		for i := range in {
+			u, err := w.createUser(in[i])
+			if err != nil {
+				return fmt.Errorf("user %d (%s): %w", i+1, in[i].Username, err)
+			}
+			out[i] = u
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, u := range users {
+		*u = out[i]
+	}
+	return nil
+}
+
+// createUser inserts one user inside a write.
+func (w *wtx) createUser(in routemap.User) (routemap.User, error) {
+	if ok, err := w.exists(stOrgExists, string(in.OrgID)); err != nil {
+		return in, fmt.Errorf("find org: %w", err)
+	} else if !ok {
+		return in, notFound("Organization", in.OrgID)
+	}
+	if err := w.checkCenter(in.OrgID, in.CallCenterID); err != nil {
+		return in, err
+	}
+	id, err := w.mint(sfid.PrefixUser)
+	if err != nil {
+		return in, err
+	}
+	now := w.s.stamp()
+	_, err = w.exec(stUserInsert, string(id), string(in.OrgID), in.Username, in.Alias, in.Email,
+		nullString(in.FirstName), in.LastName, boolInt(in.IsActive), nullID(in.CallCenterID), int64(in.Permissions),
+		in.PasswordHash, toMillis(now), toMillis(now))
+	if isUniqueViolation(err) {
+		var other string
+		if w.queryRow(stUserByUsername, in.Username).Scan(&other) == nil {
+			return in, &routemap.Error{Code: routemap.ECONFLICT, Reason: routemap.ReasonDuplicateUsername,
+				Message: msgDuplicateUsername, Fields: []string{"Username"}}
+		}
+	}
+	if err != nil {
+		return in, fmt.Errorf("insert user: %w", err)
+	}
+	out := in
+	out.ID, out.CreatedDate, out.LastModifiedDate = id, now, now
+	return out, nil
 }
 
 // checkCenter is nil when center is zero or a contact center of org.

@@ -121,6 +121,10 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	go s.run()
 	go s.checkpointLoop()
+	if err := s.recoverUploads(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
+	}
 	return s, nil
 }
 

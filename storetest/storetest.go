@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) routemap.Store) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("ID", func(t *testing.T) { testID(t, open) })
 	t.Run("Durability", func(t *testing.T) { testDurability(t, open) })
+	t.Run("CreateUsers", func(t *testing.T) { testCreateUsers(t, open) })
+	t.Run("Job", func(t *testing.T) { testJob(t, open) })
 }
 
 // env is one org's records in a store.

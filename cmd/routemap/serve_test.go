@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -293,4 +295,77 @@ func TestAdminBootstrap(t *testing.T) {
 		t.Fatalf("client credentials: %v %v", err, resp.StatusCode)
 	}
 	resp.Body.Close()
+}
+
+// TestBulkJobSurvivesKill9 kills the server while it processes a Bulk API
+// job: after a restart the job completes and the org holds exactly the
+// rows of the file, once.
+func TestBulkJobSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts servers")
+	}
+	const rows = 30000
+	dir := t.TempDir()
+	s := startServe(t, "--data", dir, "--demo", "--demo-users", strconv.Itoa(rows))
+	c := readCreds(t, dir)
+	token := passwordToken(t, s.url, c)
+	var data strings.Builder
+	data.WriteString("ExternalId,ReferenceRecordId,CallCenterId,DeveloperName,MasterLabel\n")
+	for i, rep := range c.RepUserIDs {
+		fmt.Fprintf(&data, "%s/agent/%08x-1111-4111-8111-%012x,%s,%s,User_%s_%s,%s\n", c.ConnectARN, i, i, rep, c.CallCenterID, rep, c.CallCenterID, rep)
+	}
+	base := s.url + "/services/data/v62.0/jobs/ingest"
+	status, out := call(t, "POST", base, token, `{"object":"CallCenterRoutingMap","operation":"insert"}`)
+	var j struct{ ID, State string }
+	json.Unmarshal([]byte(out), &j)
+	if status != 200 || j.ID == "" {
+		t.Fatalf("create job: %d %s", status, out)
+	}
+	req, _ := http.NewRequest("PUT", base+"/"+j.ID+"/batches", strings.NewReader(data.String()))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("upload: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if status, out := call(t, "PATCH", base+"/"+j.ID, token, `{"state":"UploadComplete"}`); status != 200 {
+		t.Fatalf("close: %d %s", status, out)
+	}
+	// Kill as soon as processing has started.
+	for i := 0; ; i++ {
+		_, out := call(t, "GET", base+"/"+j.ID, token, "")
+		json.Unmarshal([]byte(out), &j)
+		if j.State != "UploadComplete" || i > 2000 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+	t.Logf("killed while the job was %s", j.State)
+
+	s2 := startServe(t, "--data", dir)
+	var info struct {
+		State                  string
+		NumberRecordsProcessed int
+		NumberRecordsFailed    int
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		_, out := call(t, "GET", s2.url+"/services/data/v62.0/jobs/ingest/"+j.ID, token, "")
+		json.Unmarshal([]byte(out), &info)
+		if info.State == "JobComplete" || info.State == "Failed" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if info.State != "JobComplete" || info.NumberRecordsProcessed != rows || info.NumberRecordsFailed != 0 {
+		t.Fatalf("after restart: %+v", info)
+	}
+	_, out = call(t, "GET", s2.url+"/services/data/v62.0/query?q="+url.QueryEscape("SELECT COUNT() FROM CallCenterRoutingMap"), token, "")
+	var count struct{ TotalSize int }
+	json.Unmarshal([]byte(out), &count)
+	if count.TotalSize != rows {
+		t.Fatalf("the org holds %d maps, want %d", count.TotalSize, rows)
+	}
 }
