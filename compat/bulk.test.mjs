@@ -1,5 +1,4 @@
-// Bulk API 2.0 ingest through jsforce and the sf CLI. The server does not
-// implement Bulk 2.0 yet: these tests are skipped unless ROUTEMAP_COMPAT_BULK=1.
+// Bulk API 2.0 ingest through jsforce and the sf CLI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,7 +7,7 @@ import {
   creds, admin, tokenFor, claimReps, mapFor, cleanup, sfJson, tempHome, OBJECT, ID18,
 } from './helpers.mjs';
 
-const skip = process.env.ROUTEMAP_COMPAT_BULK === '1' ? false : 'Bulk API 2.0 is not implemented yet (set ROUTEMAP_COMPAT_BULK=1)';
+const skip = false;
 const COLS = ['ExternalId', 'ReferenceRecordId', 'CallCenterId', 'DeveloperName', 'MasterLabel', 'QuickConnect'];
 const csvOf = (recs) => `${COLS.join(',')}\n${recs.map((r) => COLS.map((k) => r[k] ?? '').join(',')).join('\n')}\n`;
 
@@ -38,6 +37,32 @@ test('jsforce bulk2.loadAndWaitForResults: insert with one failing row', { skip,
   assert.equal(res.failedResults[0].DeveloperName, recs[2].DeveloperName);
   assert.match(res.failedResults[0].sf__Error, /^[A-Z_]+:/);
   assert.deepEqual(res.unprocessedRecords, []);
+});
+
+test('jsforce bulk2.loadAndWaitForResults: upsert on Id updates and inserts', { skip, timeout: 90_000 }, async () => {
+  const conn = await admin();
+  const [existingRep, newRep] = await claimReps(2);
+  const existing = await conn.sobject(OBJECT).create(mapFor(existingRep));
+  assert.equal(existing.success, true);
+  created.push(existing.id);
+  const cols = ['Id', ...COLS];
+  const rows = [
+    { ...mapFor(existingRep), Id: existing.id, MasterLabel: 'Relabelled' },
+    { ...mapFor(newRep), Id: '' },
+  ];
+  const input = `${cols.join(',')}\n${rows.map((r) => cols.map((k) => r[k] ?? '').join(',')).join('\n')}\n`;
+  conn.bulk2.pollInterval = 500;
+  conn.bulk2.pollTimeout = 60_000;
+  const res = await conn.bulk2.loadAndWaitForResults({ object: OBJECT, operation: 'upsert', externalIdFieldName: 'Id', input });
+  created.push(...res.successfulResults.filter((r) => r.sf__Created === 'true').map((r) => r.sf__Id));
+  assert.equal(res.failedResults.length, 0, JSON.stringify(res.failedResults));
+  assert.equal(res.successfulResults.length, 2);
+  const byLabel = Object.fromEntries(res.successfulResults.map((r) => [r.DeveloperName, r]));
+  assert.equal(byLabel[rows[0].DeveloperName].sf__Created, 'false');
+  assert.equal(byLabel[rows[0].DeveloperName].sf__Id, existing.id);
+  assert.equal(byLabel[rows[1].DeveloperName].sf__Created, 'true');
+  const got = await conn.sobject(OBJECT).retrieve(existing.id);
+  assert.equal(got.MasterLabel, 'Relabelled');
 });
 
 test('sf data import bulk --wait and sf data bulk results', { skip, timeout: 120_000 }, async () => {

@@ -6,7 +6,6 @@
 #   compat/run.sh compat/sf-cli.test.mjs   # some files
 #
 # Environment:
-#   ROUTEMAP_COMPAT_BULK=1   also run the Bulk API 2.0 tests (skipped by default)
 #   ROUTEMAP_COMPAT_KEEP=1   keep the work directory (binary, data, server log)
 #   ROUTEMAP_SERVER_TIMEOUT  seconds to wait for /healthz (default 30)
 #   ROUTEMAP_DEMO_USERS      demo reps to ask for when the server has --demo-users (default 2200)
