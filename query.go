@@ -6,9 +6,26 @@ import "time"
 // resolved against the Schema: object and field names carry their
 // canonical spelling and literals their field's type. Stores translate it
 // to their own query language with every value bound as a parameter.
+//
+// A field, in Fields, in a condition or in OrderBy, is a field path in
+// one of two forms:
+//   - a field of Object, such as "ReferenceRecordId";
+//   - a field of a parent record reached through one child-to-parent
+//     relationship, written "Relationship.Field" with exactly one dot, such
+//     as "ReferenceRecord.Name" or "CallCenter.InternalName". Relationship
+//     is the RelationshipName of a reference field of Object and Field a
+//     field of the object Schema.Parent gives for it; for a polymorphic
+//     relationship that is the Name pseudo-object (Schema.Polymorphic).
+//
+// Both parts carry their canonical spelling; SplitPath splits them. A
+// parent field reads as null when the reference is empty or the parent
+// record does not exist in the org, and for a Name field the actual
+// parent lacks (a queue's Alias). Stores only ever join parents of the
+// querying org.
 type Query struct {
 	Object string
-	// Fields are the selected fields in order; empty when Count is set.
+	// Fields are the selected field paths in order; empty when Count is
+	// set.
 	Fields []string
 	// Count is set for SELECT COUNT().
 	Count   bool
@@ -21,7 +38,8 @@ type Query struct {
 	IncludeDeleted bool
 }
 
-// OrderItem is one ORDER BY term. NullsFirst is explicit: the parser fills
+// OrderItem is one ORDER BY term; Field is a field path as in
+// Query.Fields. NullsFirst is explicit: the parser fills
 // in SOQL's default (NULLS FIRST ascending, NULLS LAST descending).
 type OrderItem struct {
 	Field      string
@@ -55,7 +73,7 @@ const (
 	OpLike CmpOp = "LIKE"
 )
 
-// Comparison compares a field with a literal. As in SOQL, = and != with a
+// Comparison compares a field (a path as in Query.Fields) with a literal. As in SOQL, = and != with a
 // null literal test for null, and string comparisons ignore letter case.
 // A LIKE pattern is in SQL's LIKE ... ESCAPE '\' form: % and _ are
 // wildcards and a backslash makes the next %, _ or \ literal.
@@ -65,7 +83,7 @@ type Comparison struct {
 	Value Literal
 }
 
-// InExpr tests a field against a list of literals (NOT IN when Negate).
+// InExpr tests a field (a path as in Query.Fields) against a list of literals (NOT IN when Negate).
 type InExpr struct {
 	Field  string
 	Negate bool
@@ -107,6 +125,7 @@ type QueryResult struct {
 	// page but honouring LIMIT and OFFSET.
 	TotalSize int
 	// Records holds one value slice per record, aligned with Query.Fields.
-	// Values are nil, string, bool, float64 or time.Time.
+	// Values are nil, string, bool, float64 or time.Time; a relationship
+	// field's value is its parent field's, flat, never a nested record.
 	Records [][]any
 }

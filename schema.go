@@ -9,6 +9,12 @@ const (
 	ObjectCallCenter   = "CallCenter"
 	ObjectGroup        = "Group"
 	ObjectOrganization = "Organization"
+	// ObjectPolymorphicName is Salesforce's "Name" pseudo-object: the
+	// fields a polymorphic relationship (a reference to one of several
+	// objects, such as CallCenterRoutingMap.ReferenceRecord) offers in
+	// SOQL, whichever object the parent turns out to be. It is not an
+	// sObject: it has no records, no describe and cannot be queried.
+	ObjectPolymorphicName = "Name"
 )
 
 // Field types, as describe names them.
@@ -71,6 +77,19 @@ func (o *ObjectInfo) Field(name string, version float64) *FieldInfo {
 	return nil
 }
 
+// Relationship returns the reference field whose RelationshipName is
+// name, in any letter case, or nil. Fields newer than version are hidden;
+// version 0 shows all.
+func (o *ObjectInfo) Relationship(name string, version float64) *FieldInfo {
+	for i := range o.Fields {
+		f := &o.Fields[i]
+		if f.RelationshipName != "" && strings.EqualFold(f.RelationshipName, name) && (version == 0 || f.MinVersion <= version) {
+			return f
+		}
+	}
+	return nil
+}
+
 // FieldsAt returns the fields that exist at an API version (0 for all).
 func (o *ObjectInfo) FieldsAt(version float64) []FieldInfo {
 	out := make([]FieldInfo, 0, len(o.Fields))
@@ -86,6 +105,35 @@ func (o *ObjectInfo) FieldsAt(version float64) []FieldInfo {
 // built fresh by NewSchema, not package state.
 type Schema struct {
 	Objects []ObjectInfo
+	// Polymorphic is the ObjectPolymorphicName pseudo-object, the parent
+	// of every relationship whose reference field points at more than one
+	// object. Fields that only some of those objects have (a user's Alias
+	// for a queue parent) read as null.
+	Polymorphic ObjectInfo
+}
+
+// Parent returns the object a reference field's relationship leads to:
+// the one object of f.ReferenceTo, or &s.Polymorphic when f points at
+// several. It returns nil for a field that is no reference and for a
+// reference to an object s does not hold.
+func (s *Schema) Parent(f *FieldInfo) *ObjectInfo {
+	switch {
+	case f == nil || f.RelationshipName == "" || len(f.ReferenceTo) == 0:
+		return nil
+	case len(f.ReferenceTo) > 1:
+		return &s.Polymorphic
+	}
+	return s.Object(f.ReferenceTo[0])
+}
+
+// SplitPath splits a field of routemap.Query (see Query.Fields) into its
+// relationship name and the field of the parent object. rel is "" for a
+// field of the queried object itself.
+func SplitPath(path string) (rel, field string) {
+	if rel, field, ok := strings.Cut(path, "."); ok {
+		return rel, field
+	}
+	return "", path
 }
 
 // Object returns the object named name, in any letter case, or nil.
@@ -107,8 +155,19 @@ const (
 	FieldCallCenterUsernameTemplate = "routemap__UsernameTemplate__c"
 )
 
+// Values of the Organization fields routemap does not store. Every org is
+// reported as a production (not sandbox, no trial end) Enterprise Edition
+// org without a namespace prefix, on one instance: what the Salesforce CLI
+// reads at login (compat/CLIENTS.md §4.1). Stores and the HTTP layer both
+// answer these constants.
+const (
+	OrgInstanceName = "RM1"
+	OrgType         = "Enterprise Edition"
+)
+
 // NewSchema returns the metadata of CallCenterRoutingMap, User, CallCenter,
-// Group and Organization.
+// Group and Organization, and of the Name pseudo-object behind the
+// polymorphic CallCenterRoutingMap.ReferenceRecord.
 func NewSchema() *Schema {
 	id := func() FieldInfo {
 		return FieldInfo{Name: "Id", Type: TypeID, Length: 18, Filterable: true, Sortable: true, Groupable: true, IDLookup: true, CaseSensitive: false}
@@ -154,7 +213,32 @@ func NewSchema() *Schema {
 	email := str("Email", "Email", 128, false, true)
 	email.Type = TypeEmail
 
-	return &Schema{Objects: []ObjectInfo{
+	orgTrial := dt("TrialExpirationDate", "Trial Expiration Date")
+	orgTrial.Nillable = true
+
+	// The Name pseudo-object: Salesforce's fields for a polymorphic lookup
+	// to User or Group. Type is "User" for a user and the group's Type
+	// (such as "Queue") for a group.
+	polyActive := boolean("IsActive", "Active", false)
+	polyActive.DefaultedOnCreate = false
+	polyEmail := str("Email", "Email", 128, true, false)
+	polyEmail.Type = TypeEmail
+	polyType := FieldInfo{Name: "Type", Label: "Type", Type: TypePicklist, Length: 40, Nillable: true, Filterable: true, Sortable: true, Groupable: true}
+	poly := ObjectInfo{
+		Name: ObjectPolymorphicName, Label: "Name", LabelPlural: "Names",
+		Fields: []FieldInfo{id(),
+			str("Name", "Name", 121, true, false),
+			str("Alias", "Alias", 8, true, false),
+			str("Username", "Username", 80, true, false),
+			polyEmail,
+			str("FirstName", "First Name", 40, true, false),
+			str("LastName", "Last Name", 80, true, false),
+			polyActive,
+			polyType,
+		},
+	}
+
+	return &Schema{Polymorphic: poly, Objects: []ObjectInfo{
 		{
 			Name: ObjectRoutingMap, Label: "Call Center Routing Map", LabelPlural: "Call Center Routing Maps",
 			KeyPrefix: "0Rm", Createable: true, Updateable: true, Deletable: true,
@@ -195,7 +279,12 @@ func NewSchema() *Schema {
 		},
 		{
 			Name: ObjectOrganization, Label: "Organization", LabelPlural: "Organizations", KeyPrefix: "00D",
-			Fields: withAudit(id(), str("Name", "Name", 80, false, false)),
+			Fields: withAudit(id(), str("Name", "Name", 80, false, false),
+				str("InstanceName", "Instance Name", 5, true, false),
+				boolean("IsSandbox", "Is Sandbox", false),
+				orgTrial,
+				str("NamespacePrefix", "Namespace Prefix", 15, true, false),
+				str("OrganizationType", "Edition", 40, false, false)),
 		},
 	}}
 }

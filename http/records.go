@@ -14,7 +14,8 @@ import (
 )
 
 // record is an sObject as the API returns it: "attributes" first, then the
-// fields in the order asked for.
+// fields in the order asked for. In a query record a value may itself be a
+// *record: a relationship's parent, nested under the relationship name.
 type record struct {
 	Type   string
 	URL    string
@@ -152,13 +153,20 @@ func accessors() map[string]map[string]accessor {
 			"SystemModstamp":   gr(func(g *routemap.Group) any { return g.CreatedDate }),
 		},
 		routemap.ObjectOrganization: {
-			"Id":               og(func(o *routemap.Org) any { return o.ID }),
-			"Name":             og(func(o *routemap.Org) any { return o.Name }),
-			"CreatedDate":      og(func(o *routemap.Org) any { return o.CreatedDate }),
-			"CreatedById":      og(func(o *routemap.Org) any { return sfid.ID("") }),
-			"LastModifiedDate": og(func(o *routemap.Org) any { return o.CreatedDate }),
-			"LastModifiedById": og(func(o *routemap.Org) any { return sfid.ID("") }),
-			"SystemModstamp":   og(func(o *routemap.Org) any { return o.CreatedDate }),
+			"Id":   og(func(o *routemap.Org) any { return o.ID }),
+			"Name": og(func(o *routemap.Org) any { return o.Name }),
+			// Fields routemap does not store: every org reports the same
+			// production edition (see routemap.OrgInstanceName).
+			"InstanceName":        og(func(*routemap.Org) any { return routemap.OrgInstanceName }),
+			"IsSandbox":           og(func(*routemap.Org) any { return false }),
+			"TrialExpirationDate": og(func(*routemap.Org) any { return nil }),
+			"NamespacePrefix":     og(func(*routemap.Org) any { return nil }),
+			"OrganizationType":    og(func(*routemap.Org) any { return routemap.OrgType }),
+			"CreatedDate":         og(func(o *routemap.Org) any { return o.CreatedDate }),
+			"CreatedById":         og(func(o *routemap.Org) any { return sfid.ID("") }),
+			"LastModifiedDate":    og(func(o *routemap.Org) any { return o.CreatedDate }),
+			"LastModifiedById":    og(func(o *routemap.Org) any { return sfid.ID("") }),
+			"SystemModstamp":      og(func(o *routemap.Org) any { return o.CreatedDate }),
 		},
 	}
 }

@@ -33,8 +33,9 @@ type Parsed struct {
 
 // Field is a field reference. Path holds its dot-separated names: one for
 // a field of the queried object, more for a relationship path such as
-// ReferenceRecord.Name, which the parser accepts so that Resolve can
-// answer INVALID_FIELD as Salesforce would for a path it cannot follow.
+// ReferenceRecord.Name. The parser accepts any length; Resolve follows one
+// relationship and answers INVALID_FIELD, as Salesforce would, for a path
+// it cannot follow.
 type Field struct {
 	Path []string
 	Pos  Pos

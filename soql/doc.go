@@ -10,6 +10,14 @@
 // filter value against its field's type, normalizes ids to 18 characters
 // and fills in SOQL's defaults. Format writes a Parsed tree back as text.
 //
+// A field may be a relationship path that follows one child-to-parent
+// relationship, such as ReferenceRecord.Name or CallCenter.InternalName,
+// in the SELECT list, in WHERE and in ORDER BY. Resolve gives both names
+// their canonical spelling, so routemap.Query holds "ReferenceRecord.Name"
+// however the query spelled it. A polymorphic relationship
+// (ReferenceRecord, to User or Group) offers the fields of Salesforce's
+// Name pseudo-object, routemap.Schema.Polymorphic.
+//
 // The grammar is the subset routemap serves:
 //
 //	query     = SELECT ( COUNT "(" ")" | field { "," field } )

@@ -9,15 +9,19 @@ import (
 )
 
 // Resolve checks p against schema at an API version (0 for the newest) and
-// returns the query stores run: object and fields in canonical spelling,
-// literals checked against their field's type, ids in 18-character form,
-// ORDER BY nulls placement made explicit, Limit -1 when absent.
+// returns the query stores run: object, fields and relationship paths in
+// canonical spelling (the path forms of routemap.Query), literals checked
+// against their field's type, ids in 18-character form, ORDER BY nulls
+// placement made explicit, Limit -1 when absent. A relationship path
+// follows one child-to-parent relationship, such as ReferenceRecord.Name;
+// its literals are checked against the parent field's type.
 //
 // Errors are *routemap.Error with Code routemap.EINVALID and Reason
-// ReasonInvalidType (unknown object), ReasonInvalidField (unknown field,
-// field newer than version, relationship path, field not filterable or
-// sortable where used, value or operator the field's type rejects,
-// duplicate field) or ReasonInvalidFilterValue (malformed id, null with an
+// ReasonInvalidType (unknown object), ReasonInvalidField (unknown field or
+// relationship, unknown field on the parent, field newer than version,
+// path of more than one relationship, field not filterable or sortable
+// where used, value or operator the field's type rejects, duplicate
+// field) or ReasonInvalidFilterValue (malformed id, null with an
 // operator other than = and !=). A tree Parse would not build may also get
 // ReasonMalformedQuery; a nil p or schema is EINTERNAL, a caller's bug.
 func Resolve(p *Parsed, schema *routemap.Schema, version float64) (*routemap.Query, error) {
@@ -34,7 +38,7 @@ func Resolve(p *Parsed, schema *routemap.Schema, version float64) (*routemap.Que
 		// Parse never builds this; a tree built by hand might.
 		return nil, errorAt(p.Text, p.Fields[0].Pos, ReasonMalformedQuery, "COUNT() cannot be combined with fields in the SELECT list")
 	}
-	r := &resolver{text: p.Text, obj: obj, version: version}
+	r := &resolver{text: p.Text, schema: schema, obj: obj, version: version}
 	q := &routemap.Query{Object: obj.Name, Count: p.Count, Limit: p.Limit, Offset: max(p.Offset, 0)}
 	var err error
 	if q.Fields, err = r.selectList(p.Fields); err != nil {
@@ -55,9 +59,10 @@ func Resolve(p *Parsed, schema *routemap.Schema, version float64) (*routemap.Que
 }
 
 // resolver carries what every check needs: the text errors quote, and the
-// object and version names resolve against.
+// schema, object and version names resolve against.
 type resolver struct {
 	text    string
+	schema  *routemap.Schema
 	obj     *routemap.ObjectInfo
 	version float64
 }
@@ -66,40 +71,66 @@ func (r *resolver) errorAt(pos Pos, reason, format string, args ...any) error {
 	return errorAt(r.text, pos, reason, fmt.Sprintf(format, args...))
 }
 
+// ref is a resolved field: its canonical path, as routemap.Query holds it,
+// and the schema field it ends in (a parent's field for a relationship
+// path), whose type and flags the checks use.
+type ref struct {
+	path string
+	fi   *routemap.FieldInfo
+}
+
 // field finds the schema field f names. SOQL lets a field be qualified by
-// the object's own name (CallCenterRoutingMap.Id); any other path crosses
-// a relationship, which routemap does not follow yet.
-func (r *resolver) field(f Field) (*routemap.FieldInfo, error) {
+// the object's own name (CallCenterRoutingMap.Id). A path of two names
+// crosses one child-to-parent relationship (ReferenceRecord.Name); routemap
+// follows no more than one, as its objects have no deeper chains worth
+// following.
+func (r *resolver) field(f Field) (ref, error) {
 	path := f.Path
 	if len(path) >= 2 && strings.EqualFold(path[0], r.obj.Name) {
 		path = path[1:]
 	}
 	if len(path) == 0 {
-		return nil, r.errorAt(f.Pos, ReasonMalformedQuery, "unexpected token: <EOF>")
+		return ref{}, r.errorAt(f.Pos, ReasonMalformedQuery, "unexpected token: <EOF>")
 	}
-	if len(path) > 1 {
-		return nil, r.relationshipError(f, path[0])
+	if len(path) == 1 {
+		fi := r.obj.Field(path[0], r.version)
+		if fi == nil {
+			return ref{}, r.noSuchColumn(f.Pos, path[0], r.obj.Name)
+		}
+		return ref{fi.Name, fi}, nil
 	}
-	fi := r.obj.Field(path[0], r.version)
+	rel := r.obj.Relationship(path[0], r.version)
+	parent := r.schema.Parent(rel)
+	if parent == nil {
+		return ref{}, r.unknownRelationship(f.Pos, path[0])
+	}
+	if len(path) > 2 {
+		if parent.Relationship(path[1], r.version) == nil {
+			return ref{}, r.unknownRelationship(f.Pos, path[1])
+		}
+		return ref{}, r.errorAt(f.Pos, ReasonInvalidField,
+			"relationship paths of more than one level such as '%s' are not supported; query the %s object instead", f, parent.Name)
+	}
+	fi := parent.Field(path[1], r.version)
 	if fi == nil {
-		return nil, r.errorAt(f.Pos, ReasonInvalidField, "No such column '%s' on entity '%s'. "+
-			"If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. "+
-			"Please reference your WSDL or the describe call for the appropriate names.", path[0], r.obj.Name)
+		return ref{}, r.noSuchColumn(f.Pos, path[1], parent.Name)
 	}
-	return fi, nil
+	return ref{rel.RelationshipName + "." + fi.Name, fi}, nil
 }
 
-// relationshipError explains a relationship path: Salesforce's message
-// for a relationship the object lacks, and a routemap one for a real
-// relationship, naming the id field to select instead.
-func (r *resolver) relationshipError(f Field, rel string) error {
-	for _, fi := range r.obj.FieldsAt(r.version) {
-		if fi.RelationshipName != "" && strings.EqualFold(fi.RelationshipName, rel) {
-			return r.errorAt(f.Pos, ReasonInvalidField,
-				"relationship paths such as '%s' are not supported; select '%s' and query the related object", f, fi.Name)
-		}
-	}
-	return r.errorAt(f.Pos, ReasonInvalidField, "Didn't understand relationship '%s' in field path. "+
+// noSuchColumn is Salesforce's message for a field the object lacks. For
+// a polymorphic relationship's field the object is the Name pseudo-object,
+// as in Salesforce.
+func (r *resolver) noSuchColumn(pos Pos, name, object string) error {
+	return r.errorAt(pos, ReasonInvalidField, "No such column '%s' on entity '%s'. "+
+		"If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. "+
+		"Please reference your WSDL or the describe call for the appropriate names.", name, object)
+}
+
+// unknownRelationship is Salesforce's message for a relationship name the
+// object lacks.
+func (r *resolver) unknownRelationship(pos Pos, rel string) error {
+	return r.errorAt(pos, ReasonInvalidField, "Didn't understand relationship '%s' in field path. "+
 		"If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. "+
 		"Please reference your WSDL or the describe call for the appropriate names.", rel)
 }
@@ -107,18 +138,18 @@ func (r *resolver) relationshipError(f Field, rel string) error {
 func (r *resolver) selectList(fields []Field) ([]string, error) {
 	var names []string
 	for _, f := range fields {
-		fi, err := r.field(f)
+		fr, err := r.field(f)
 		if err != nil {
 			return nil, err
 		}
 		for _, n := range names {
-			if n == fi.Name {
+			if n == fr.path {
 				// Two columns of one name would make two keys of one name
 				// in a record's JSON.
-				return nil, r.errorAt(f.Pos, ReasonInvalidField, "duplicate field selected: %s", fi.Name)
+				return nil, r.errorAt(f.Pos, ReasonInvalidField, "duplicate field selected: %s", fr.path)
 			}
 		}
-		names = append(names, fi.Name)
+		names = append(names, fr.path)
 	}
 	return names, nil
 }
@@ -126,14 +157,14 @@ func (r *resolver) selectList(fields []Field) ([]string, error) {
 func (r *resolver) orderBy(items []Order) ([]routemap.OrderItem, error) {
 	var out []routemap.OrderItem
 	for _, o := range items {
-		fi, err := r.field(o.Field)
+		fr, err := r.field(o.Field)
 		if err != nil {
 			return nil, err
 		}
-		if !fi.Sortable {
-			return nil, r.errorAt(o.Field.Pos, ReasonInvalidField, "field '%s' can not be sorted in a query call", fi.Name)
+		if !fr.fi.Sortable {
+			return nil, r.errorAt(o.Field.Pos, ReasonInvalidField, "field '%s' can not be sorted in a query call", fr.path)
 		}
-		item := routemap.OrderItem{Field: fi.Name, Desc: o.Desc, NullsFirst: !o.Desc}
+		item := routemap.OrderItem{Field: fr.path, Desc: o.Desc, NullsFirst: !o.Desc}
 		switch o.Nulls {
 		case NullsFirst:
 			item.NullsFirst = true
@@ -186,30 +217,30 @@ func (r *resolver) terms(cs []Cond) ([]routemap.Expr, error) {
 }
 
 // filterField resolves a WHERE field and checks that it may be filtered.
-func (r *resolver) filterField(f Field) (*routemap.FieldInfo, error) {
-	fi, err := r.field(f)
+func (r *resolver) filterField(f Field) (ref, error) {
+	fr, err := r.field(f)
 	if err != nil {
-		return nil, err
+		return ref{}, err
 	}
-	if !fi.Filterable {
-		return nil, r.errorAt(f.Pos, ReasonInvalidField, "field '%s' can not be filtered in a query call", fi.Name)
+	if !fr.fi.Filterable {
+		return ref{}, r.errorAt(f.Pos, ReasonInvalidField, "field '%s' can not be filtered in a query call", fr.path)
 	}
-	return fi, nil
+	return fr, nil
 }
 
 func (r *resolver) comparison(c *CmpCond) (routemap.Expr, error) {
-	fi, err := r.filterField(c.Field)
+	fr, err := r.filterField(c.Field)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkOp(fi, c); err != nil {
+	if err := r.checkOp(fr.fi, c); err != nil {
 		return nil, err
 	}
-	lit, err := r.literal(fi, c.Value, c.Op == routemap.OpEq || c.Op == routemap.OpNe)
+	lit, err := r.literal(fr, c.Value, c.Op == routemap.OpEq || c.Op == routemap.OpNe)
 	if err != nil {
 		return nil, err
 	}
-	return &routemap.Comparison{Field: fi.Name, Op: c.Op, Value: lit}, nil
+	return &routemap.Comparison{Field: fr.path, Op: c.Op, Value: lit}, nil
 }
 
 // checkOp rejects an operator the field's type has no meaning for: LIKE
@@ -236,19 +267,19 @@ func (r *resolver) checkOp(fi *routemap.FieldInfo, c *CmpCond) error {
 }
 
 func (r *resolver) in(c *InCond) (routemap.Expr, error) {
-	fi, err := r.filterField(c.Field)
+	fr, err := r.filterField(c.Field)
 	if err != nil {
 		return nil, err
 	}
 	vals := make([]routemap.Literal, 0, len(c.Values))
 	for _, v := range c.Values {
-		lit, err := r.literal(fi, v, true)
+		lit, err := r.literal(fr, v, true)
 		if err != nil {
 			return nil, err
 		}
 		vals = append(vals, lit)
 	}
-	return &routemap.InExpr{Field: fi.Name, Negate: c.Negate, Values: vals}, nil
+	return &routemap.InExpr{Field: fr.path, Negate: c.Negate, Values: vals}, nil
 }
 
 // valueKind groups field types by the literal they compare with.
@@ -282,15 +313,16 @@ func kindOf(fieldType string) valueKind {
 	return kindText
 }
 
-// literal checks v against the field's type and returns it as stores take
-// it. nullOK says whether the operator can compare with null.
-func (r *resolver) literal(fi *routemap.FieldInfo, v Value, nullOK bool) (routemap.Literal, error) {
+// literal checks v against the field's type (the parent field's, for a
+// relationship path) and returns it as stores take it. nullOK says whether
+// the operator can compare with null.
+func (r *resolver) literal(fr ref, v Value, nullOK bool) (routemap.Literal, error) {
 	if v.Kind == routemap.LitNull && nullOK {
 		return routemap.Literal{Kind: routemap.LitNull}, nil
 	}
-	kind := kindOf(fi.Type)
+	kind := kindOf(fr.fi.Type)
 	if v.Kind != literalFor(kind) {
-		return routemap.Literal{}, r.typeError(fi, kind, v.Pos)
+		return routemap.Literal{}, r.typeError(fr.path, kind, v.Pos)
 	}
 	lit := v.Literal
 	switch kind {
@@ -323,13 +355,13 @@ func literalFor(k valueKind) routemap.LiteralKind {
 
 // typeError is Salesforce's message for a value of the wrong type, which
 // names the SOAP type and says whether the value should be quoted.
-func (r *resolver) typeError(fi *routemap.FieldInfo, k valueKind, pos Pos) error {
+func (r *resolver) typeError(path string, k valueKind, pos Pos) error {
 	should := "should not"
 	if k == kindText || k == kindID {
 		should = "should"
 	}
 	return r.errorAt(pos, ReasonInvalidField, "value of filter criterion for field '%s' must be of type %s and %s be enclosed in quotes",
-		fi.Name, soapType(k), should)
+		path, soapType(k), should)
 }
 
 // soapType names a field kind as Salesforce's type errors do.

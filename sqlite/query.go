@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,90 +29,194 @@ type column struct {
 	nullable bool
 }
 
-// table is an sObject as Query sees it.
+// mainAlias is the SQL alias of the queried table. Parent tables joined
+// for relationship fields are p1, p2, ... in the order Query meets them.
+const mainAlias = "t"
+
+// table is an sObject as Query sees it. Its columns are built for a table
+// alias, so that one definition serves both the queried table and a parent
+// joined to it.
 type table struct {
 	from    string // the SQL table
 	tenant  string // the column holding the org id
 	deleted string // the soft-delete column, or ""
 	key     string // a unique column, the last ORDER BY term so paging is stable
-	cols    map[string]column
+	cols    func(alias string) map[string]column
+	// rels are the child-to-parent relationships, by lower-case
+	// relationship name.
+	rels map[string]relationship
+}
+
+// relationship is a child-to-parent relationship as Query follows it: a
+// LEFT JOIN from the child's reference column to each parent table, on the
+// parent's id and on the child's org, so that a parent of another org is
+// never joined whatever the reference holds.
+type relationship struct {
+	// ref is the child's reference column, or "" when the store does not
+	// record the reference; the parent's fields then read as null.
+	ref string
+	// parents are the queryTables keys of the objects the reference may
+	// point at: one, or several for a polymorphic relationship.
+	parents []string
+	// cols builds a polymorphic relationship's columns (the Name
+	// pseudo-object) over the aliases of parents, in order. nil means the
+	// columns of the single parent.
+	cols func(aliases []string) map[string]column
 }
 
 // queryTables maps each object of routemap.NewSchema, by its lower-case
 // name, to its table; columns are keyed by lower-case API name.
 var queryTables = map[string]*table{
 	"callcenterroutingmap": {
-		from: "routing_maps", tenant: "org_id", deleted: "is_deleted", key: "id",
-		cols: withAudit(map[string]column{
-			"id":                {"id", kID, false},
-			"isdeleted":         {"is_deleted", kBool, false},
-			"developername":     {"developer_name", kText, false},
-			"language":          {"language", kText, false},
-			"masterlabel":       {"master_label", kText, false},
-			"callcenterid":      {"call_center_id", kID, false},
-			"externalid":        {"external_id", kText, false},
-			"referencerecordid": {"reference_record_id", kID, false},
-			"quickconnect":      {"quick_connect", kText, true},
-		}, "created_date", "created_by_id", "last_modified_date", "last_modified_by_id"),
+		from: "routing_maps", tenant: "org_id", deleted: "is_deleted", key: "id", cols: routingMapQueryCols,
+		rels: withAuditRels(map[string]relationship{
+			"callcenter":      {ref: "call_center_id", parents: []string{"callcenter"}},
+			"referencerecord": {ref: "reference_record_id", parents: []string{"user", "group"}, cols: nameQueryCols},
+		}, "created_by_id", "last_modified_by_id"),
 	},
 	"user": {
-		from: "users", tenant: "org_id", key: "id",
-		cols: withAudit(map[string]column{
-			"id":           {"id", kID, false},
-			"username":     {"username", kText, false},
-			"alias":        {"alias", kText, false},
-			"email":        {"email", kText, false},
-			"firstname":    {"first_name", kText, true},
-			"lastname":     {"last_name", kText, false},
-			"name":         {"trim(coalesce(first_name, '') || ' ' || last_name)", kText, false},
-			"isactive":     {"is_active", kBool, false},
-			"callcenterid": {"call_center_id", kID, true},
-		}, "created_date", "", "last_modified_date", ""),
+		from: "users", tenant: "org_id", key: "id", cols: userQueryCols,
+		rels: withAuditRels(map[string]relationship{
+			"callcenter": {ref: "call_center_id", parents: []string{"callcenter"}},
+		}, "", ""),
 	},
-	"callcenter": {
-		from: "call_centers", tenant: "org_id", key: "id",
-		cols: withAudit(map[string]column{
-			"id":                              {"id", kID, false},
-			"name":                            {"name", kText, false},
-			"internalname":                    {"internal_name", kText, false},
-			"routemap__provider__c":           {"provider", kText, true},
-			"routemap__connectinstancearn__c": {"connect_instance_arn", kText, true},
-			"routemap__usernametemplate__c":   {"username_template", kText, true},
-		}, "created_date", "", "created_date", ""),
-	},
-	"group": {
-		from: "org_groups", tenant: "org_id", key: "id",
-		cols: withAudit(map[string]column{
-			"id":            {"id", kID, false},
-			"name":          {"name", kText, false},
-			"developername": {"developer_name", kText, false},
-			"type":          {"type", kText, false},
-		}, "created_date", "", "created_date", ""),
-	},
-	"organization": {
-		from: "orgs", tenant: "id", key: "id",
-		cols: withAudit(map[string]column{
-			"id":   {"id", kID, false},
-			"name": {"name", kText, false},
-		}, "created_date", "", "created_date", ""),
-	},
+	"callcenter":   {from: "call_centers", tenant: "org_id", key: "id", cols: callCenterQueryCols, rels: withAuditRels(nil, "", "")},
+	"group":        {from: "org_groups", tenant: "org_id", key: "id", cols: groupQueryCols, rels: withAuditRels(nil, "", "")},
+	"organization": {from: "orgs", tenant: "id", key: "id", cols: organizationQueryCols, rels: withAuditRels(nil, "", "")},
 }
 
-// withAudit adds the audit fields every object has. An empty column name
-// means the store does not record that field and it reads as null.
-func withAudit(cols map[string]column, created, createdBy, modified, modifiedBy string) map[string]column {
+// qualify returns a function that prefixes a column name with alias.
+func qualify(alias string) func(string) string {
+	return func(c string) string { return alias + "." + c }
+}
+
+func routingMapQueryCols(a string) map[string]column {
+	q := qualify(a)
+	return withAudit(q, map[string]column{
+		"id":                {q("id"), kID, false},
+		"isdeleted":         {q("is_deleted"), kBool, false},
+		"developername":     {q("developer_name"), kText, false},
+		"language":          {q("language"), kText, false},
+		"masterlabel":       {q("master_label"), kText, false},
+		"callcenterid":      {q("call_center_id"), kID, false},
+		"externalid":        {q("external_id"), kText, false},
+		"referencerecordid": {q("reference_record_id"), kID, false},
+		"quickconnect":      {q("quick_connect"), kText, true},
+	}, "created_date", "created_by_id", "last_modified_date", "last_modified_by_id")
+}
+
+// userName is the expression of User.Name: first and last name, or the
+// last name alone.
+func userName(q func(string) string) string {
+	return "trim(coalesce(" + q("first_name") + ", '') || ' ' || " + q("last_name") + ")"
+}
+
+func userQueryCols(a string) map[string]column {
+	q := qualify(a)
+	return withAudit(q, map[string]column{
+		"id":           {q("id"), kID, false},
+		"username":     {q("username"), kText, false},
+		"alias":        {q("alias"), kText, false},
+		"email":        {q("email"), kText, false},
+		"firstname":    {q("first_name"), kText, true},
+		"lastname":     {q("last_name"), kText, false},
+		"name":         {userName(q), kText, false},
+		"isactive":     {q("is_active"), kBool, false},
+		"callcenterid": {q("call_center_id"), kID, true},
+	}, "created_date", "", "last_modified_date", "")
+}
+
+func callCenterQueryCols(a string) map[string]column {
+	q := qualify(a)
+	return withAudit(q, map[string]column{
+		"id":                              {q("id"), kID, false},
+		"name":                            {q("name"), kText, false},
+		"internalname":                    {q("internal_name"), kText, false},
+		"routemap__provider__c":           {q("provider"), kText, true},
+		"routemap__connectinstancearn__c": {q("connect_instance_arn"), kText, true},
+		"routemap__usernametemplate__c":   {q("username_template"), kText, true},
+	}, "created_date", "", "created_date", "")
+}
+
+func groupQueryCols(a string) map[string]column {
+	q := qualify(a)
+	return withAudit(q, map[string]column{
+		"id":            {q("id"), kID, false},
+		"name":          {q("name"), kText, false},
+		"developername": {q("developer_name"), kText, false},
+		"type":          {q("type"), kText, false},
+	}, "created_date", "", "created_date", "")
+}
+
+// organizationQueryCols are the orgs table's columns. The fields the store does
+// not keep are constants of the query, the values of routemap.OrgInstanceName
+// and routemap.OrgType written as SQL literals (storetest checks they
+// agree): every org is a production Enterprise Edition org, not a sandbox,
+// with no trial end and no namespace prefix.
+func organizationQueryCols(a string) map[string]column {
+	q := qualify(a)
+	return withAudit(q, map[string]column{
+		"id":                  {q("id"), kID, false},
+		"name":                {q("name"), kText, false},
+		"instancename":        {"'RM1'", kText, false},
+		"issandbox":           {"0", kBool, false},
+		"trialexpirationdate": {"NULL", kTime, true},
+		"namespaceprefix":     {"NULL", kText, true},
+		"organizationtype":    {"'Enterprise Edition'", kText, false},
+	}, "created_date", "", "created_date", "")
+}
+
+// nameQueryCols are the columns of the Name pseudo-object over a user (the
+// first alias) and a group (the second) joined on the same reference; at
+// most one of them matches. Fields only users have are null for a group;
+// Type is "User" for a user and the group's type (such as "Queue") for a
+// group.
+func nameQueryCols(aliases []string) map[string]column {
+	u, g := qualify(aliases[0]), qualify(aliases[1])
+	either := func(user, group string) string {
+		return "(CASE WHEN " + u("id") + " IS NOT NULL THEN " + user + " ELSE " + group + " END)"
+	}
+	return map[string]column{
+		"id":        {"coalesce(" + u("id") + ", " + g("id") + ")", kID, true},
+		"name":      {either(userName(u), g("name")), kText, true},
+		"alias":     {u("alias"), kText, true},
+		"username":  {u("username"), kText, true},
+		"email":     {u("email"), kText, true},
+		"firstname": {u("first_name"), kText, true},
+		"lastname":  {u("last_name"), kText, true},
+		"isactive":  {u("is_active"), kBool, true},
+		"type":      {either("'User'", g("type")), kText, true},
+	}
+}
+
+// withAudit adds the audit fields every object has, with columns qualified
+// by q. An empty column name means the store does not record that field
+// and it reads as null.
+func withAudit(q func(string) string, cols map[string]column, created, createdBy, modified, modifiedBy string) map[string]column {
 	ref := func(c string) column {
 		if c == "" {
 			return column{"NULL", kID, true}
 		}
-		return column{c, kID, true}
+		return column{q(c), kID, true}
 	}
-	cols["createddate"] = column{created, kTime, false}
+	cols["createddate"] = column{q(created), kTime, false}
 	cols["createdbyid"] = ref(createdBy)
-	cols["lastmodifieddate"] = column{modified, kTime, false}
+	cols["lastmodifieddate"] = column{q(modified), kTime, false}
 	cols["lastmodifiedbyid"] = ref(modifiedBy)
-	cols["systemmodstamp"] = column{modified, kTime, false}
+	cols["systemmodstamp"] = column{q(modified), kTime, false}
 	return cols
+}
+
+// withAuditRels adds the CreatedBy and LastModifiedBy relationships every
+// object has, over the audit columns withAudit names ("" when not
+// recorded).
+func withAuditRels(rels map[string]relationship, createdBy, modifiedBy string) map[string]relationship {
+	if rels == nil {
+		rels = map[string]relationship{}
+	}
+	rels["createdby"] = relationship{ref: createdBy, parents: []string{"user"}}
+	rels["lastmodifiedby"] = relationship{ref: modifiedBy, parents: []string{"user"}}
+	return rels
 }
 
 // schemaField reports whether the object has the field in routemap's schema.
@@ -131,6 +236,11 @@ func schemaField(object, field string) bool {
 // ids compare exactly. In LIKE, % and _ are wildcards and a backslash
 // escapes them. Records are ordered by the ORDER BY terms, then by id.
 //
+// A relationship field ("ReferenceRecord.Name") reads its parent through a
+// LEFT JOIN on the parent's id and on the querying org, so a parent that
+// is missing, or that belongs to another org, reads as null; such fields
+// are nullable in every comparison and ordering above.
+//
 // EINVALID for an object or field the store does not hold, an operator the
 // field's type does not allow, or a literal of the wrong type.
 func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip, pageSize int) (*routemap.QueryResult, error) {
@@ -141,11 +251,11 @@ func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip,
 	if !ok {
 		return nil, routemap.Errorf(routemap.EINVALID, "sObject type '%s' is not supported", q.Object)
 	}
-	b := &sqlBuilder{t: t, object: q.Object}
-	b.sb.WriteString(" FROM " + t.from + " WHERE " + t.tenant + " = ?")
+	b := &sqlBuilder{t: t, object: q.Object, cols: t.cols(mainAlias), parents: map[string]map[string]column{}}
+	b.sb.WriteString(" WHERE " + mainAlias + "." + t.tenant + " = ?")
 	b.args = append(b.args, string(org))
 	if t.deleted != "" && !q.IncludeDeleted {
-		b.sb.WriteString(" AND " + t.deleted + " = 0")
+		b.sb.WriteString(" AND " + mainAlias + "." + t.deleted + " = 0")
 	}
 	if q.Where != nil {
 		b.sb.WriteString(" AND ")
@@ -153,7 +263,11 @@ func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip,
 			return nil, err
 		}
 	}
-	fromWhere, whereArgs := b.sb.String(), b.args
+	// The count needs only the parents WHERE uses; joins hold no
+	// parameters, so the arguments are the same for both statements.
+	from := " FROM " + t.from + " AS " + mainAlias
+	where, whereArgs := b.sb.String(), b.args
+	countSQL := "SELECT count(*)" + from + strings.Join(b.joins, "") + where
 
 	var sel strings.Builder
 	cols := make([]column, len(q.Fields))
@@ -170,8 +284,7 @@ func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip,
 			}
 			sel.WriteString(c.expr)
 		}
-		sel.WriteString(fromWhere)
-		sel.WriteString(" ORDER BY ")
+		var order strings.Builder
 		for _, o := range q.OrderBy {
 			c, err := b.col(o.Field)
 			if err != nil {
@@ -179,19 +292,20 @@ func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip,
 			}
 			if c.nullable {
 				// NULLS FIRST/LAST, spelled so any SQL database reads it.
-				sel.WriteString("(" + c.expr + " IS NULL)")
+				order.WriteString("(" + c.expr + " IS NULL)")
 				if o.NullsFirst {
-					sel.WriteString(" DESC")
+					order.WriteString(" DESC")
 				}
-				sel.WriteString(", ")
+				order.WriteString(", ")
 			}
-			sel.WriteString(c.expr + collate(c))
+			order.WriteString(c.expr + collate(c))
 			if o.Desc {
-				sel.WriteString(" DESC")
+				order.WriteString(" DESC")
 			}
-			sel.WriteString(", ")
+			order.WriteString(", ")
 		}
-		sel.WriteString(t.key + " LIMIT ? OFFSET ?")
+		sel.WriteString(from + strings.Join(b.joins, "") + where)
+		sel.WriteString(" ORDER BY " + order.String() + mainAlias + "." + t.key + " LIMIT ? OFFSET ?")
 	}
 
 	tx, err := s.rdb.BeginTx(ctx, nil)
@@ -200,7 +314,7 @@ func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip,
 	}
 	defer tx.Rollback()
 	var count int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*)"+fromWhere, whereArgs...).Scan(&count); err != nil {
+	if err := tx.QueryRowContext(ctx, countSQL, whereArgs...).Scan(&count); err != nil {
 		return nil, fmt.Errorf("query count: %w", err)
 	}
 	offset := max(q.Offset, 0)
@@ -273,21 +387,82 @@ func collate(c column) string {
 	return ""
 }
 
-// sqlBuilder writes a WHERE condition with its bound arguments.
+// sqlBuilder writes a WHERE condition with its bound arguments, and the
+// LEFT JOINs of the relationships the query's fields use.
 type sqlBuilder struct {
 	t      *table
 	object string
+	cols   map[string]column // the queried table's, under mainAlias
 	sb     strings.Builder
 	args   []any
+	// joins are the LEFT JOIN clauses so far, each with a leading space;
+	// parents holds each joined relationship's columns by lower-case
+	// relationship name; aliases counts the parent aliases handed out.
+	joins   []string
+	parents map[string]map[string]column
+	aliases int
 }
 
+// col returns the column behind a field path of routemap.Query, joining
+// the relationship's parent tables the first time a path uses it.
 func (b *sqlBuilder) col(field string) (column, error) {
-	c, ok := b.t.cols[strings.ToLower(field)]
+	rel, name := routemap.SplitPath(field)
+	cols, object := b.cols, b.object
+	if rel != "" {
+		var err error
+		if cols, err = b.parent(field, rel); err != nil {
+			return column{}, err
+		}
+		object = rel
+	}
+	c, ok := cols[strings.ToLower(name)]
 	if !ok {
 		return column{}, &routemap.Error{Code: routemap.EINVALID, Fields: []string{field},
-			Message: "No such column '" + field + "' on entity '" + b.object + "'"}
+			Message: "No such column '" + name + "' on entity '" + object + "'"}
 	}
 	return c, nil
+}
+
+// parent returns the columns of the relationship named rel, adding its
+// joins. Every parent column may be null, since the parent may be missing.
+// Only names from the fixed tables above reach the SQL text; rel is used
+// as a map key alone.
+func (b *sqlBuilder) parent(field, rel string) (map[string]column, error) {
+	key := strings.ToLower(rel)
+	if cols, ok := b.parents[key]; ok {
+		return cols, nil
+	}
+	r, ok := b.t.rels[key]
+	if !ok {
+		return nil, &routemap.Error{Code: routemap.EINVALID, Fields: []string{field},
+			Message: "Didn't understand relationship '" + rel + "' in field path"}
+	}
+	aliases := make([]string, len(r.parents))
+	for i, name := range r.parents {
+		p := queryTables[name]
+		b.aliases++
+		aliases[i] = "p" + strconv.Itoa(b.aliases)
+		if r.ref != "" {
+			b.joins = append(b.joins, " LEFT JOIN "+p.from+" AS "+aliases[i]+
+				" ON "+aliases[i]+"."+p.tenant+" = "+mainAlias+"."+b.t.tenant+
+				" AND "+aliases[i]+"."+p.key+" = "+mainAlias+"."+r.ref)
+		}
+	}
+	var cols map[string]column
+	if r.cols != nil {
+		cols = r.cols(aliases)
+	} else {
+		cols = queryTables[r.parents[0]].cols(aliases[0])
+	}
+	for k, c := range cols {
+		c.nullable = true
+		if r.ref == "" {
+			c.expr = "NULL"
+		}
+		cols[k] = c
+	}
+	b.parents[key] = cols
+	return cols, nil
 }
 
 func (b *sqlBuilder) where(e routemap.Expr) error {

@@ -350,7 +350,39 @@ func testQuery(t *testing.T, open func(*testing.T) routemap.Store) {
 		if diff := cmp.Diff(want, res); diff != "" {
 			t.Errorf("Query mismatch (-want +got):\n%s", diff)
 		}
+		// The query the Salesforce CLI sends at login: exactly one row,
+		// the caller's org, with the fields stores answer as constants.
+		t.Run("OKLoginQuery", func(t *testing.T) {
+			res, err := q.s.Query(ctx(t), q.org.ID, &routemap.Query{Object: routemap.ObjectOrganization,
+				Fields: []string{"Name", "InstanceName", "IsSandbox", "TrialExpirationDate", "NamespacePrefix", "OrganizationType"}, Limit: -1}, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := &routemap.QueryResult{TotalSize: 1, Records: [][]any{{q.org.Name, routemap.OrgInstanceName, false, nil, nil, routemap.OrgType}}}
+			if diff := cmp.Diff(want, res); diff != "" {
+				t.Errorf("Query mismatch (-want +got):\n%s", diff)
+			}
+		})
+		t.Run("OKWhereConstants", func(t *testing.T) {
+			res, err := q.s.Query(ctx(t), q.org.ID, &routemap.Query{Object: routemap.ObjectOrganization, Fields: []string{"Id"}, Limit: -1,
+				Where: &routemap.AndExpr{Terms: []routemap.Expr{
+					cmpf("IsSandbox", routemap.OpEq, routemap.Literal{Kind: routemap.LitBool}),
+					cmpf("TrialExpirationDate", routemap.OpEq, null),
+					cmpf("OrganizationType", routemap.OpEq, str("enterprise edition")),
+					cmpf("NamespacePrefix", routemap.OpNe, str("x")),
+				}}}, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := &routemap.QueryResult{TotalSize: 1, Records: [][]any{{string(q.org.ID)}}}
+			if diff := cmp.Diff(want, res); diff != "" {
+				t.Errorf("Query mismatch (-want +got):\n%s", diff)
+			}
+		})
 	})
+
+	t.Run("Relationships", func(t *testing.T) { testQueryRelationships(t, q) })
+	t.Run("MissingParents", func(t *testing.T) { testQueryMissingParents(t, open) })
 
 	t.Run("Err", func(t *testing.T) {
 		for name, query := range map[string]*routemap.Query{
@@ -359,7 +391,16 @@ func testQuery(t *testing.T, open func(*testing.T) routemap.Store) {
 			"UnknownWhereField":   {Object: routemap.ObjectRoutingMap, Fields: []string{"Id"}, Limit: -1, Where: cmpf("Bogus", routemap.OpEq, str("x"))},
 			"UnknownOrderByField": {Object: routemap.ObjectRoutingMap, Fields: []string{"Id"}, Limit: -1, OrderBy: []routemap.OrderItem{{Field: "Bogus"}}},
 			"UnknownInField":      {Object: routemap.ObjectRoutingMap, Fields: []string{"Id"}, Limit: -1, Where: &routemap.InExpr{Field: "Bogus", Values: []routemap.Literal{str("x")}}},
-			"RelationshipField":   {Object: routemap.ObjectRoutingMap, Fields: []string{"CallCenter.Name"}, Limit: -1},
+			"UnknownRelationship": {Object: routemap.ObjectRoutingMap, Fields: []string{"Bogus.Name"}, Limit: -1},
+			"UnknownParentField":  {Object: routemap.ObjectRoutingMap, Fields: []string{"CallCenter.Username"}, Limit: -1},
+			"UnknownPolymorphicField": {Object: routemap.ObjectRoutingMap, Fields: []string{"ReferenceRecord.CallCenterId"},
+				Limit: -1},
+			"UnknownWhereRelationship": {Object: routemap.ObjectRoutingMap, Fields: []string{"Id"}, Limit: -1,
+				Where: cmpf("Owner.Name", routemap.OpEq, str("x"))},
+			"UnknownOrderByRelationship": {Object: routemap.ObjectRoutingMap, Fields: []string{"Id"}, Limit: -1,
+				OrderBy: []routemap.OrderItem{{Field: "Owner.Name"}}},
+			"RelationshipOfOtherObject": {Object: routemap.ObjectCallCenter, Fields: []string{"CallCenter.Name"}, Limit: -1},
+			"TwoLevels":                 {Object: routemap.ObjectRoutingMap, Fields: []string{"CreatedBy.CallCenter.Name"}, Limit: -1},
 		} {
 			t.Run(name, func(t *testing.T) {
 				_, err := q.s.Query(ctx(t), q.org.ID, query, 0, 0)
