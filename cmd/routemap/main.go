@@ -80,6 +80,9 @@ partner telephony user. A rep without one gets no calls.`,
 		m.serveCommand(),
 		m.adminCommand(),
 		m.tokenCommand(),
+		m.loginCommand(),
+		m.importCommand(),
+		m.exportCommand(),
 	)
 	return root
 }
