@@ -328,7 +328,7 @@ func (b *bulkRunner) chunk(ctx context.Context, o *routemap.ObjectInfo, j *route
 		}
 		ps = append(ps, p)
 	}
-	centers := newCenterCache(b.s.Store, j.OrgID)
+	centers := newCenterCache(b.s, j.OrgID)
 	// Upserts on DeveloperName look the existing maps up in one go.
 	var byName map[string]sfid.ID
 	if j.Operation == routemap.JobUpsert && j.ExternalIDFieldName == routemap.FieldDeveloperName {

@@ -69,7 +69,7 @@ func (rq *request) collectionWrite(create bool) {
 	}
 	o := rq.s.schema.Object(routemap.ObjectRoutingMap)
 	ctx := rq.r.Context()
-	centers := newCenterCache(rq.s.Store, rq.c.Org.ID)
+	centers := newCenterCache(rq.s, rq.c.Org.ID)
 	results := make([]collectionResult, len(req.Records))
 	errs := make([]error, len(req.Records))
 	var ops []routemap.RoutingMapOp

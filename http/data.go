@@ -100,6 +100,18 @@ func (rq *request) fail(err error) { rq.s.writeError(rq.w, rq.r, err) }
 
 func (rq *request) json(status int, v any) { writeJSON(rq.w, status, v) }
 
+// writeRecord answers 200 with one record, written without reflection.
+func (rq *request) writeRecord(rec *record) {
+	b, err := rec.appendJSON(make([]byte, 0, 1024))
+	if err != nil {
+		rq.fail(err)
+		return
+	}
+	rq.w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	rq.w.WriteHeader(http.StatusOK)
+	rq.w.Write(append(b, '\n'))
+}
+
 func (rq *request) path(parts ...string) string {
 	return versionPath(rq.v) + "/" + strings.Join(parts, "/")
 }

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -24,6 +25,26 @@ func FuzzDecodeBody(f *testing.F) {
 	o := schema.Object(routemap.ObjectRoutingMap)
 	u := schema.Object(routemap.ObjectUser)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The fast path must agree with the general decoder whenever it
+		// answers.
+		for _, v := range []float64{50, 62} {
+			fast, err := decodeRoutingMapFast(data, v)
+			if err != nil {
+				continue
+			}
+			slow, err := decodeBodySlow(data, o, v)
+			if err != nil {
+				t.Fatalf("fast path accepted what the general decoder rejects (%v): %q", err, data)
+			}
+			if fast.Type != slow.Type || fast.ID != slow.ID || fast.HasID != slow.HasID || len(fast.Fields) != len(slow.Fields) {
+				t.Fatalf("fast %+v, slow %+v for %q", fast, slow, data)
+			}
+			for k, fv := range fast.Fields {
+				if slow.Fields[k] != fv {
+					t.Fatalf("field %s: fast %+v, slow %+v for %q", k, fv, slow.Fields[k], data)
+				}
+			}
+		}
 		for _, obj := range []*routemap.ObjectInfo{o, u} {
 			for _, v := range []float64{50, 62} {
 				b, err := decodeBody(data, obj, v)
@@ -46,6 +67,25 @@ func FuzzDecodeBody(f *testing.F) {
 					t.Fatalf("order %v does not match fields %v", b.order, b.Fields)
 				}
 			}
+		}
+	})
+}
+
+// FuzzAppendJSONString checks the hand-written JSON string writer against
+// encoding/json: both must decode to the same string.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", `quote " backslash \ `, "tab\tnl\n\x00\x1f", "é€😀", "\xff\xfe", "\u2028\u2029", "<&>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got, want string
+		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+			t.Fatalf("invalid JSON %q for %q: %v", appendJSONString(nil, s), s, err)
+		}
+		b, _ := json.Marshal(s)
+		json.Unmarshal(b, &want)
+		if got != want {
+			t.Fatalf("%q: got %q, encoding/json gives %q", s, got, want)
 		}
 	})
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"routemap"
 	"routemap/sfid"
@@ -25,29 +27,85 @@ type record struct {
 
 // MarshalJSON writes the record with its keys in order.
 func (rec *record) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(`{"attributes":{"type":`)
-	writeString(&b, rec.Type)
-	b.WriteString(`,"url":`)
-	writeString(&b, rec.URL)
-	b.WriteByte('}')
-	for i, f := range rec.Fields {
-		b.WriteByte(',')
-		writeString(&b, f)
-		b.WriteByte(':')
-		v, err := json.Marshal(jsonValue(rec.Values[i]))
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return rec.appendJSON(make([]byte, 0, 512))
 }
 
-func writeString(b *bytes.Buffer, s string) {
-	v, _ := json.Marshal(s)
-	b.Write(v)
+// appendJSON appends the record's JSON to b, writing common values
+// directly rather than through reflection.
+func (rec *record) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"attributes":{"type":`...)
+	b = appendJSONString(b, rec.Type)
+	b = append(b, `,"url":`...)
+	b = appendJSONString(b, rec.URL)
+	b = append(b, '}')
+	for i, f := range rec.Fields {
+		b = append(b, ',')
+		b = appendJSONString(b, f)
+		b = append(b, ':')
+		switch v := jsonValue(rec.Values[i]).(type) {
+		case nil:
+			b = append(b, "null"...)
+		case string:
+			b = appendJSONString(b, v)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		default:
+			enc, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, enc...)
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONString appends s as a JSON string, escaping what JSON requires
+// (and leaving <, > and & alone, as writeJSON does).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			if r == utf8.RuneError {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // jsonValue renders a field value: datetimes in Salesforce's format, empty
@@ -250,6 +308,16 @@ func jsonError(data []byte, offset int64, format string, args ...any) error {
 // without regard to case; unknown fields are INVALID_FIELD; values must be
 // strings (booleans for boolean fields) or null.
 func decodeBody(data []byte, o *routemap.ObjectInfo, version float64) (*body, error) {
+	if o.Name == routemap.ObjectRoutingMap {
+		if b, err := decodeRoutingMapFast(data, version); err == nil {
+			return b, nil
+		}
+	}
+	return decodeBodySlow(data, o, version)
+}
+
+// decodeBodySlow decodes token by token, keeping positions for errors.
+func decodeBodySlow(data []byte, o *routemap.ObjectInfo, version float64) (*body, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &routemap.Error{Code: routemap.EINVALID, Reason: reasonJSON,
 			Message: "The HTTP entity body is required, but this request has no entity body."}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,6 +65,7 @@ type Server struct {
 	accessors map[string]map[string]accessor
 	nextID    atomic.Uint64
 	notReady  atomic.Bool
+	centers   sync.Map // contact centers found, see centerCache
 	bulk      *bulkRunner
 }
 

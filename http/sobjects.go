@@ -61,7 +61,7 @@ func (rq *request) handleCreate(o *routemap.ObjectInfo) {
 		return
 	}
 	ctx := rq.r.Context()
-	op, err := createOp(ctx, newCenterCache(rq.s.Store, rq.c.Org.ID), o, b)
+	op, err := createOp(ctx, newCenterCache(rq.s, rq.c.Org.ID), o, b)
 	if err != nil {
 		rq.fail(err)
 		return
@@ -145,7 +145,7 @@ func (rq *request) handleRetrieve(o *routemap.ObjectInfo, id sfid.ID) {
 		rq.fail(err)
 		return
 	}
-	rq.json(http.StatusOK, rq.toRecord(o, id, rec, fields))
+	rq.writeRecord(rq.toRecord(o, id, rec, fields))
 }
 
 func (rq *request) handleUpdate(o *routemap.ObjectInfo, id sfid.ID) {
@@ -170,7 +170,7 @@ func (rq *request) handleUpdate(o *routemap.ObjectInfo, id sfid.ID) {
 			rq.fail(forbidden(o.Name))
 			return
 		}
-		op, err := updateOp(ctx, rq.s.Store, newCenterCache(rq.s.Store, rq.c.Org.ID), rq.c.Org.ID, o, id, b)
+		op, err := updateOp(ctx, rq.s.Store, newCenterCache(rq.s, rq.c.Org.ID), rq.c.Org.ID, o, id, b)
 		if err != nil {
 			rq.fail(err)
 			return

@@ -3,21 +3,26 @@ package http
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"routemap"
 	"routemap/sfid"
 )
 
-// centerCache remembers the contact centers one request has looked up, so
-// that a collection or a bulk chunk costs one read per contact center.
+// centerCache remembers the contact centers a request has looked up, so
+// that a collection or a bulk chunk costs one read per contact center. It
+// falls back on the server's cache of contact centers found before:
+// contact centers are never changed or deleted through the API, so one
+// found stays valid (one not found is asked again, as it may be created).
 type centerCache struct {
-	store routemap.Store
-	org   sfid.ID
-	seen  map[sfid.ID]*routemap.CallCenter // nil value: not in the org
+	store  routemap.Store
+	org    sfid.ID
+	shared *sync.Map                        // [2]sfid.ID{org, id} → *routemap.CallCenter
+	seen   map[sfid.ID]*routemap.CallCenter // nil value: not in the org
 }
 
-func newCenterCache(store routemap.Store, org sfid.ID) *centerCache {
-	return &centerCache{store: store, org: org, seen: map[sfid.ID]*routemap.CallCenter{}}
+func newCenterCache(s *Server, org sfid.ID) *centerCache {
+	return &centerCache{store: s.Store, org: org, shared: &s.centers, seen: map[sfid.ID]*routemap.CallCenter{}}
 }
 
 // rules returns the rules for maps of the contact center named in the
@@ -30,12 +35,19 @@ func (cc *centerCache) rules(ctx context.Context, raw string) (routemap.Rules, e
 	}
 	c, ok := cc.seen[id]
 	if !ok {
-		c, err = cc.store.FindCallCenter(ctx, cc.org, id)
-		if routemap.ErrorCode(err) == routemap.ENOTFOUND {
-			c, err = nil, nil
-		}
-		if err != nil {
-			return routemap.Rules{}, err
+		if v, hit := cc.shared.Load([2]sfid.ID{cc.org, id}); hit {
+			c = v.(*routemap.CallCenter)
+		} else {
+			c, err = cc.store.FindCallCenter(ctx, cc.org, id)
+			if routemap.ErrorCode(err) == routemap.ENOTFOUND {
+				c, err = nil, nil
+			}
+			if err != nil {
+				return routemap.Rules{}, err
+			}
+			if c != nil {
+				cc.shared.Store([2]sfid.ID{cc.org, id}, c)
+			}
 		}
 		cc.seen[id] = c
 	}

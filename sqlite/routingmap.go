@@ -35,6 +35,10 @@ func scanMap(sc scanner) (*routemap.RoutingMap, error) {
 // FindRoutingMap returns a routing map of the org. ENOTFOUND, also for a
 // deleted map (with ReasonDeleted) unless includeDeleted.
 func (s *Store) FindRoutingMap(ctx context.Context, org, id sfid.ID, includeDeleted bool) (*routemap.RoutingMap, error) {
+	m, gen := s.maps.get(org, id)
+	if m != nil {
+		return m, nil
+	}
 	m, err := scanMap(s.rstmt[rsMap].QueryRowContext(ctx, string(org), string(id)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(objectRoutingMap, id)
@@ -43,6 +47,9 @@ func (s *Store) FindRoutingMap(ctx context.Context, org, id sfid.ID, includeDele
 	}
 	if m.IsDeleted && !includeDeleted {
 		return nil, &routemap.Error{Code: routemap.ENOTFOUND, Reason: routemap.ReasonDeleted, Message: msgDeleted, Fields: []string{"Id"}}
+	}
+	if !m.IsDeleted {
+		s.maps.put(m, org, gen)
 	}
 	return m, nil
 }
@@ -237,6 +244,7 @@ func (a *applier) update(op *routemap.RoutingMapOp) (routemap.OpResult, error) {
 		res.Err = e
 		return res, err
 	}
+	a.w.changed = append(a.w.changed, m.ID)
 	_, err = a.w.exec(stMapUpdate, m.DeveloperName, m.Language, m.MasterLabel, string(m.CallCenterID), m.ExternalID,
 		string(m.ReferenceRecordID), nullString(m.QuickConnect), toMillis(a.now), nullID(a.actor), string(a.org), string(m.ID))
 	if err != nil {
@@ -253,6 +261,7 @@ func (a *applier) delete(op *routemap.RoutingMapOp) (routemap.OpResult, error) {
 		res.Err = e
 		return res, err
 	}
+	a.w.changed = append(a.w.changed, m.ID)
 	if _, err := a.w.exec(stMapDelete, toMillis(a.now), nullID(a.actor), string(a.org), string(m.ID)); err != nil {
 		return res, fmt.Errorf("delete routing map: %w", err)
 	}

@@ -79,6 +79,8 @@ type Store struct {
 	ckpt     chan struct{} // the writer's "WAL has grown" signal, buffered
 	ckptStop chan struct{} // closed by Close
 	ckptDone chan struct{} // closed when the checkpointer exits
+
+	maps *mapCache // routing maps read lately, see mapCache
 }
 
 var _ routemap.Store = (*Store)(nil)
@@ -102,6 +104,7 @@ func Open(path string, opts Options) (*Store, error) {
 		ckpt:     make(chan struct{}, 1),
 		ckptStop: make(chan struct{}),
 		ckptDone: make(chan struct{}),
+		maps:     newMapCache(),
 	}
 	if s.now == nil {
 		s.now = time.Now

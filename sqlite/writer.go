@@ -169,9 +169,12 @@ func (s *Store) commitGroup(batch []*writeReq) {
 		return
 	}
 	if err := tx.Commit(); err != nil {
+		// The outcome is unknown; forget every cached map to be safe.
+		s.maps.reset()
 		fail(fmt.Errorf("commit: %w", err))
 		return
 	}
+	s.maps.drop(w.changed)
 	answer()
 	select {
 	case s.ckpt <- struct{}{}:
@@ -226,6 +229,10 @@ type wtx struct {
 	// sequences table on first use and written back before COMMIT.
 	seq   map[sfid.KeyPrefix]uint64
 	dirty map[sfid.KeyPrefix]bool
+
+	// changed lists the routing maps the group updated or deleted, which
+	// the read cache drops once the group commits.
+	changed []sfid.ID
 }
 
 // call runs fn, turning a panic into an error so that one bad call cannot

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ type serveOptions struct {
 	Config     Config
 	Demo       bool
 	DemoUsers  int
+	CPUProfile string
 	set        func(name string) bool
 }
 
@@ -62,6 +64,8 @@ Stop it with Ctrl-C (SIGINT) or SIGTERM; requests in flight finish first.`,
 	f.StringVar(&flagCfg.LogFormat, "log-format", flagCfg.LogFormat, "log format: json or text")
 	f.BoolVar(&o.Demo, "demo", false, "seed an empty store with a demo org and write demo-credentials.json")
 	f.IntVar(&o.DemoUsers, "demo-users", 50, "number of demo reps in the contact center")
+	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the server's run to this file (for performance work)")
+	f.MarkHidden("cpuprofile")
 	return c
 }
 
@@ -119,7 +123,20 @@ func (m *Main) runServe(ctx context.Context, o serveOptions) error {
 		return usageErrorf("--demo-users must be between 0 and 1,000,000")
 	}
 	cfg := o.Config
-	logger := cfg.logger(m.Stderr)
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	logs := newLogWriter(m.Stderr)
+	defer logs.Close()
+	logger := cfg.logger(logs)
 	store, err := openStore(cfg.Data)
 	if err != nil {
 		return err
