@@ -211,21 +211,44 @@ func (b *bulkRunner) run(ctx context.Context, j *routemap.Job) (string, error) {
 			return "", err
 		}
 	}
+	// Judging the next chunk overlaps with committing this one: the store
+	// writes on its own goroutine, so both cores work.
+	type prepared struct {
+		rows []routemap.JobRow
+		eof  bool
+		err  error
+	}
+	ready := make(chan prepared, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ready)
+		for {
+			rows, eof, err := b.chunk(ctx, o, j, jr, cols)
+			select {
+			case ready <- prepared{rows, eof, err}:
+			case <-stop:
+				return
+			}
+			if eof || err != nil {
+				return
+			}
+		}
+	}()
 	index := j.ChunksDone
-	for {
+	for p := range ready {
+		if p.err != nil {
+			return "", p.err
+		}
+		if len(p.rows) == 0 && index == 0 {
+			return "InvalidBatch : the upload has a header but no rows", nil
+		}
 		cur, err := b.s.Store.FindJob(ctx, j.OrgID, j.ID)
 		if err != nil || cur.State != routemap.JobInProgress {
 			return "", ctx.Err() // aborted or deleted: leave it be
 		}
-		rows, eof, err := b.chunk(ctx, o, j, jr, cols)
-		if err != nil {
-			return "", err
-		}
-		if len(rows) == 0 && index == 0 {
-			return "InvalidBatch : the upload has a header but no rows", nil
-		}
-		if len(rows) > 0 {
-			err := b.s.Store.ApplyJobChunk(ctx, j.OrgID, j.CreatedByID, j.ID, index, rows)
+		if len(p.rows) > 0 {
+			err := b.s.Store.ApplyJobChunk(ctx, j.OrgID, j.CreatedByID, j.ID, index, p.rows)
 			if routemap.ErrorCode(err) == routemap.ECONFLICT {
 				return "", ctx.Err() // aborted meanwhile
 			}
@@ -234,10 +257,11 @@ func (b *bulkRunner) run(ctx context.Context, j *routemap.Job) (string, error) {
 			}
 			index++
 		}
-		if eof {
+		if p.eof {
 			return "", nil
 		}
 	}
+	return "", ctx.Err()
 }
 
 // columns maps the header onto the object's fields and checks it suits

@@ -278,9 +278,11 @@ const (
 // WaitOptions shape WaitJob's polling.
 type WaitOptions struct {
 	// Interval is the wait before the second poll (the first is at
-	// once); it doubles after each poll up to MaxInterval. Defaults
-	// DefaultPollInterval and DefaultMaxPollInterval.
+	// once); it grows by Growth after each poll up to MaxInterval.
+	// Defaults DefaultPollInterval and DefaultMaxPollInterval.
 	Interval, MaxInterval time.Duration
+	// Growth is the factor between two waits, above 1; default 2.
+	Growth float64
 	// Progress, when set, is called with the job information of every
 	// poll, the last one included.
 	Progress func(*Job)
@@ -302,6 +304,10 @@ func (c *Client) WaitJob(ctx context.Context, id string, opts WaitOptions) (*Job
 		maxInterval = DefaultMaxPollInterval
 	}
 	interval = min(interval, maxInterval)
+	growth := opts.Growth
+	if growth <= 1 {
+		growth = 2
+	}
 	for {
 		job, err := c.Job(ctx, id)
 		if err != nil {
@@ -320,7 +326,7 @@ func (c *Client) WaitJob(ctx context.Context, id string, opts WaitOptions) (*Job
 		if err := c.sleep(ctx, interval); err != nil {
 			return job, fmt.Errorf("wait for bulk job %s: %w", id, err)
 		}
-		interval = min(interval*2, maxInterval)
+		interval = min(time.Duration(float64(interval)*growth), maxInterval)
 	}
 }
 

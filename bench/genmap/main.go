@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -16,8 +17,16 @@ import (
 func main() {
 	n := flag.Int("n", 1000000, "number of rows")
 	out := flag.String("o", "-", "output file, - for standard output")
+	creds := flag.String("creds", "", "map the reps of a `routemap serve --demo` org, from its demo-credentials.json")
+	offset := flag.Int("offset", 0, "with -creds, start at this rep")
 	flag.Parse()
-	if err := run(*n, *out); err != nil {
+	var err error
+	if *creds != "" {
+		err = runDemo(*creds, *n, *offset, *out)
+	} else {
+		err = run(*n, *out)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "genmap:", err)
 		os.Exit(1)
 	}
@@ -46,6 +55,39 @@ func run(n int, path string) error {
 		}
 		fmt.Fprintf(w, "%s/agent/%s,%s,%s,%s,%s,%s\n", instance, uuid(uint64(i), 1), user, center,
 			routemap.DeveloperNameFor(user, center), routemap.MasterLabelFor(user), uuid(uint64(i), 2))
+	}
+	return w.Flush()
+}
+
+// runDemo writes maps for the demo org's reps, which import into it.
+func runDemo(credsPath string, n, offset int, path string) error {
+	data, err := os.ReadFile(credsPath)
+	if err != nil {
+		return err
+	}
+	var c struct {
+		CallCenterID string   `json:"call_center_id"`
+		Instance     string   `json:"connect_instance_arn"`
+		Reps         []string `json:"rep_user_ids"`
+	}
+	if err := json.Unmarshal(data, &c); err != nil {
+		return err
+	}
+	if offset+n > len(c.Reps) {
+		return fmt.Errorf("the demo org has %d reps; start it with --demo-users %d", len(c.Reps), offset+n)
+	}
+	f := os.Stdout
+	if path != "-" {
+		if f, err = os.Create(path); err != nil {
+			return err
+		}
+		defer f.Close()
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintln(w, "ExternalId,ReferenceRecordId,CallCenterId,DeveloperName,MasterLabel,QuickConnect")
+	for i := offset; i < offset+n; i++ {
+		u := c.Reps[i]
+		fmt.Fprintf(w, "%s/agent/%s,%s,%s,User_%s_%s,%s,%s\n", c.Instance, uuid(uint64(i), 1), u, c.CallCenterID, u, c.CallCenterID, u, uuid(uint64(i), 2))
 	}
 	return w.Flush()
 }

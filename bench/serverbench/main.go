@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -32,8 +33,19 @@ import (
 func main() {
 	dur := flag.Duration("duration", 4*time.Second, "length of each measurement")
 	reps := flag.Int("reps", 400000, "reps to seed (one map each at most)")
+	only := flag.String("only", "", "run one measurement: create, collections, get, soql, baseline")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file")
 	flag.Parse()
-	if err := run(*dur, *reps); err != nil {
+	opts := options{only: *only}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		opts.profile = f
+	}
+	if err := run(*dur, *reps, opts); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -49,7 +61,15 @@ type bench struct {
 	arn    string
 }
 
-func run(dur time.Duration, nReps int) error {
+// options narrow a run to one measurement and profile it.
+type options struct {
+	profile io.Writer
+	only    string
+}
+
+func (o options) want(name string) bool { return o.only == "" || o.only == name }
+
+func run(dur time.Duration, nReps int, opts options) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "serverbench")
 	if err != nil {
@@ -84,31 +104,59 @@ func run(dur time.Duration, nReps int) error {
 	b.client = &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
 
 	fmt.Printf("machine: %d CPUs; each figure is one %s run on loopback, server and load in one process\n\n", numCPU(), dur)
-	base := b.baseline(dur)
-	fmt.Printf("%-44s %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n", "trivial net/http handler, 64 clients", base.rate, base.p50, base.p99)
+	if opts.profile != nil {
+		if err := pprof.StartCPUProfile(opts.profile); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var base, get result
 	var createAt64 float64
-	for _, c := range []int{1, 8, 64} {
-		r := b.load(dur, c, b.createOne)
-		fmt.Printf("%-44s %10.0f creates/s   p50 %6.2f ms  p99 %6.2f ms\n", fmt.Sprintf("single-record create, %d clients", c), r.rate, r.p50, r.p99)
-		if c == 64 {
-			createAt64 = r.rate
+	if opts.want("baseline") {
+		base = b.baseline(dur)
+		fmt.Printf("%-44s %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n", "trivial net/http handler, 64 clients", base.rate, base.p50, base.p99)
+	}
+	if opts.want("create") {
+		for _, c := range []int{1, 8, 64} {
+			r := b.load(dur, c, b.createOne)
+			fmt.Printf("%-44s %10.0f creates/s   p50 %6.2f ms  p99 %6.2f ms\n", fmt.Sprintf("single-record create, %d clients", c), r.rate, r.p50, r.p99)
+			if c == 64 {
+				createAt64 = r.rate
+			}
 		}
 	}
-	for _, c := range []int{1, 4} {
-		r := b.load(dur, c, b.createCollection)
-		fmt.Printf("%-44s %10.0f records/s (%.0f requests/s)\n", fmt.Sprintf("/composite/sobjects 200 a request, %d clients", c), r.rate*200, r.rate)
+	if opts.want("collections") {
+		for _, c := range []int{1, 4} {
+			r := b.load(dur, c, b.createCollection)
+			fmt.Printf("%-44s %10.0f records/s (%.0f requests/s)\n", fmt.Sprintf("/composite/sobjects 200 a request, %d clients", c), r.rate*200, r.rate)
+		}
 	}
-	ids := b.someIDs(ctx, store)
-	var i atomic.Int64
-	get := b.load(dur, 64, func() error {
-		id := ids[int(i.Add(1))%len(ids)]
-		return b.get("/services/data/v62.0/sobjects/CallCenterRoutingMap/" + string(id))
-	})
-	fmt.Printf("%-44s %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n", "GET by id, 64 clients", get.rate, get.p50, get.p99)
-	soql := "/services/data/v62.0/query?q=" + url.QueryEscape("SELECT Id, DeveloperName, MasterLabel, ExternalId, ReferenceRecordId, CallCenterId, QuickConnect FROM CallCenterRoutingMap WHERE CallCenterId = '"+string(b.center.ID)+"' LIMIT 2000")
-	q := b.load(dur, 1, func() error { return b.get(soql) })
-	fmt.Printf("%-44s %10.1f queries/s  p50 %6.2f ms  p99 %6.2f ms\n", "SOQL returning 2,000 maps, 1 client", q.rate, q.p50, q.p99)
-	fmt.Printf("\nratios to the trivial handler: GET %.2f, single create at 64 clients %.2f\n", get.rate/base.rate, createAt64/base.rate)
+	if opts.want("get") || opts.want("soql") {
+		if b.next.Load() < 2000 {
+			for b.next.Load() < 2000 {
+				if err := b.createCollection(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if opts.want("get") {
+		ids := b.someIDs(ctx, store)
+		var i atomic.Int64
+		get = b.load(dur, 64, func() error {
+			id := ids[int(i.Add(1))%len(ids)]
+			return b.get("/services/data/v62.0/sobjects/CallCenterRoutingMap/" + string(id))
+		})
+		fmt.Printf("%-44s %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n", "GET by id, 64 clients", get.rate, get.p50, get.p99)
+	}
+	if opts.want("soql") {
+		soql := "/services/data/v62.0/query?q=" + url.QueryEscape("SELECT Id, DeveloperName, MasterLabel, ExternalId, ReferenceRecordId, CallCenterId, QuickConnect FROM CallCenterRoutingMap WHERE CallCenterId = '"+string(b.center.ID)+"' LIMIT 2000")
+		q := b.load(dur, 1, func() error { return b.get(soql) })
+		fmt.Printf("%-44s %10.1f queries/s  p50 %6.2f ms  p99 %6.2f ms\n", "SOQL returning 2,000 maps, 1 client", q.rate, q.p50, q.p99)
+	}
+	if opts.only == "" {
+		fmt.Printf("\nratios to the trivial handler: GET %.2f, single create at 64 clients %.2f\n", get.rate/base.rate, createAt64/base.rate)
+	}
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -130,6 +131,7 @@ type importRun struct {
 	summary reconcile.Summary
 	invalid int
 	jobs    []string
+	timings map[string]float64 // seconds per phase, for --json
 	seed    maphash.Seed
 	byName  map[uint64]int32 // DeveloperName (folded) → row, for Bulk results
 }
@@ -151,7 +153,12 @@ func (m *Main) runImport(ctx context.Context, o importOptions) error {
 	if o.Resume == "" && o.File == "" {
 		return usageErrorf("give a FILE (or - for standard input), or --resume JOB_ID")
 	}
-	r := &importRun{m: m, o: o, centers: map[sfid.ID]bool{}, seed: maphash.MakeSeed()}
+	r := &importRun{m: m, o: o, centers: map[sfid.ID]bool{}, seed: maphash.MakeSeed(), timings: map[string]float64{}}
+	phase := time.Now()
+	lap := func(name string) {
+		r.timings[name] = time.Since(phase).Seconds()
+		phase = time.Now()
+	}
 	var err error
 	if r.rules, err = validateRules(o.Provider, o.CallCenter, ""); err != nil {
 		return err
@@ -180,6 +187,7 @@ func (m *Main) runImport(ctx context.Context, o importOptions) error {
 	if err := r.validate(); err != nil {
 		return err
 	}
+	lap("validate")
 	if r.invalid > 0 && !o.SkipInvalid {
 		fmt.Fprintf(m.Stderr, "routemap: %d of %d rows have errors; fix them (routemap validate --fix helps) or import the rest with --skip-invalid\n", r.invalid, len(r.rows))
 		return failed()
@@ -187,6 +195,7 @@ func (m *Main) runImport(ctx context.Context, o importOptions) error {
 	if err := r.plan(ctx); err != nil {
 		return orgErr(err)
 	}
+	lap("plan")
 	api := o.API
 	if api == "auto" {
 		api = "collections"
@@ -213,9 +222,11 @@ func (m *Main) runImport(ctx context.Context, o importOptions) error {
 		// Rows not done are reported as unprocessed in the results.
 		fmt.Fprintf(m.Stderr, "routemap: import stopped: %v\n", runErr)
 	}
+	lap("write")
 	if err := r.writeResults(); err != nil {
 		return err
 	}
+	lap("results")
 	return r.finish(api, runErr)
 }
 
@@ -793,7 +804,10 @@ func (r *importRun) saveState(s importState) error {
 func (r *importRun) waitJobs(ctx context.Context) error {
 	for _, id := range r.jobs {
 		p := newProgress(r.m.Stderr, r.o.Progress, "bulk job "+id, 0)
-		job, err := r.c.WaitJob(ctx, id, salesforce.WaitOptions{Progress: func(j *salesforce.Job) { p.Set(int64(j.NumberRecordsProcessed)) }})
+		// Poll soon and then less often: small jobs finish in seconds, large
+		// ones in minutes, and every poll is an API request.
+		job, err := r.c.WaitJob(ctx, id, salesforce.WaitOptions{Interval: 250 * time.Millisecond, Growth: 1.5, MaxInterval: 10 * time.Second,
+			Progress: func(j *salesforce.Job) { p.Set(int64(j.NumberRecordsProcessed)) }})
 		p.Done()
 		if err != nil {
 			if ctx.Err() != nil || isConnErr(err) {
@@ -1051,7 +1065,7 @@ func (r *importRun) finish(api string, runErr error) error {
 	if r.o.JSON {
 		printJSON(r.m.Stdout, map[string]any{"file": r.o.File, "api": api, "rows": len(r.rows), "invalid": r.invalid,
 			"plan": r.summary, "succeeded": ok, "created": created, "updated": updated, "failed": bad, "unprocessed": unprocessed,
-			"jobs": r.jobs, "results": r.o.Results})
+			"jobs": r.jobs, "results": r.o.Results, "seconds": r.timings})
 	}
 	fmt.Fprintf(r.m.Stderr, "routemap: %d rows: %d created, %d updated, %d unchanged, %d failed, %d unprocessed (api %s); results in %s\n",
 		len(r.rows), created, updated, r.summary.Unchanged, bad, unprocessed, api, r.o.Results)
