@@ -4,8 +4,8 @@
 # Collections (each into a fresh demo org), 2,000 rows with --api auto, and
 # the storage ceiling (routing maps straight into the SQLite store). With
 # BIG=1 it also streams 1,000,000 rows through Bulk (slow: the demo org
-# needs a million users). Prints wall time, rows/s and peak RSS of client
-# and server.
+# needs a million users). ONLY=store|bulk|collections|auto|big runs one
+# part. Prints wall time, rows/s and peak RSS of client and server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out
@@ -47,27 +47,38 @@ run() {
 		printf "%-28s %8d rows %7.2f s %9.0f rows/s   client peak RSS %4.0f MB   server peak RSS %4.0f MB\n", n, r, w, r/w, c/1024, s/1024 }'
 }
 
-echo "machine: $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
-"$out/storebench" -n 100000
+# part NAME: whether to run that part.
+part() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
 
+echo "machine: $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
+if part store; then
+"$out/storebench" -n 100000
+fi
+
+if part bulk; then
 start "$out/org-bulk" 100000
 "$out/genmap" -creds "$out/org-bulk/demo-credentials.json" -n 100000 -o "$out/demo-100k.csv"
 run bulk-100k "$out/demo-100k.csv" --api bulk
 stop
+fi
 
+if part collections; then
 start "$out/org-coll" 100000
 "$out/genmap" -creds "$out/org-coll/demo-credentials.json" -n 100000 -o "$out/demo-100k.csv"
 run collections-100k "$out/demo-100k.csv" --api collections
 "$out/genmap" -creds "$out/org-coll/demo-credentials.json" -n 2000 -o "$out/demo-2k.csv"
 run rerun-2k-unchanged "$out/demo-2k.csv" --api auto
 stop
+fi
 
+if part auto; then
 start "$out/org-auto" 3000
 "$out/genmap" -creds "$out/org-auto/demo-credentials.json" -n 2000 -o "$out/demo-2k.csv"
 run auto-2k "$out/demo-2k.csv" --api auto
 stop
+fi
 
-if [ "${BIG:-}" = 1 ]; then
+if [ "${BIG:-}" = 1 ] || [ "${ONLY:-}" = big ]; then
 	start "$out/org-big" 1000000
 	"$out/genmap" -creds "$out/org-big/demo-credentials.json" -n 1000000 -o "$out/demo-1m.csv"
 	run bulk-1m "$out/demo-1m.csv" --api bulk

@@ -62,6 +62,60 @@ func (c *Client) RoutingMaps(ctx context.Context, centerID sfid.ID, fn func(rout
 	})
 }
 
+// NamedLookupSize is the most DeveloperNames RoutingMapsNamed puts in one
+// query. At 80 characters each (the longest a DeveloperName may be),
+// quoted and URL-encoded, a query stays under 10,000 characters of URL,
+// well inside the 16,384 a Salesforce GET accepts.
+const NamedLookupSize = 100
+
+// RoutingMapsNamed calls fn with the maps of contact center centerID whose
+// DeveloperName is one of names (compared ignoring case, as Salesforce
+// compares text in SOQL), reading them NamedLookupSize names a query. It
+// is the cheap way to look up a few maps in an org that holds many;
+// RoutingMaps reads them all. Errors: those of RoutingMaps.
+func (c *Client) RoutingMapsNamed(ctx context.Context, centerID sfid.ID, names []string, fn func(routemap.RoutingMap) error) error {
+	sel := "SELECT " + strings.Join(c.routingMapFields(), ", ") + " FROM " + routemap.ObjectRoutingMap + " WHERE "
+	if !centerID.IsZero() {
+		sel += "CallCenterId = " + QuoteString(string(centerID)) + " AND "
+	}
+	for len(names) > 0 {
+		n := min(len(names), NamedLookupSize)
+		var b strings.Builder
+		b.WriteString(sel)
+		b.WriteString("DeveloperName IN (")
+		for i, name := range names[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(QuoteString(name))
+		}
+		b.WriteByte(')')
+		names = names[n:]
+		err := c.Query(ctx, b.String(), func(rec Record) error {
+			m, err := routingMapOf(rec)
+			if err != nil {
+				return err
+			}
+			return fn(m)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountRoutingMaps returns how many maps contact center centerID holds
+// (every contact center when zero), with one SELECT COUNT() query.
+// Errors: those of Count.
+func (c *Client) CountRoutingMaps(ctx context.Context, centerID sfid.ID) (int, error) {
+	q := "SELECT COUNT() FROM " + routemap.ObjectRoutingMap
+	if !centerID.IsZero() {
+		q += " WHERE CallCenterId = " + QuoteString(string(centerID))
+	}
+	return c.Count(ctx, q)
+}
+
 // routingMapOf converts a queried record.
 func routingMapOf(rec Record) (routemap.RoutingMap, error) {
 	m := routemap.RoutingMap{

@@ -2,7 +2,10 @@ package salesforce_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -124,4 +127,71 @@ func TestRoutingMapFields(t *testing.T) {
 	if diff := cmp.Diff(want, salesforce.RoutingMapFields(m)); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
+}
+
+func TestRoutingMapsNamed(t *testing.T) {
+	const center = sfid.ID("04vHs000000XyZaIAK")
+	// 250 names, one with a quote: three queries of 100, 100 and 50 names,
+	// each answered with the maps it asks for.
+	var names []string
+	for i := range 250 {
+		names = append(names, fmt.Sprintf("User_%03d", i))
+	}
+	names[7] = "O'Brien"
+	reg := newRegistry(t)
+	var sizes []int
+	reg.Register("GET", v+"/query", func(req *http.Request, _ []byte) (*http.Response, error) {
+		q := req.URL.Query().Get("q")
+		const prefix = "SELECT Id, DeveloperName, MasterLabel, ExternalId, ReferenceRecordId, CallCenterId, QuickConnect, Language FROM CallCenterRoutingMap WHERE CallCenterId = '04vHs000000XyZaIAK' AND DeveloperName IN ("
+		if !strings.HasPrefix(q, prefix) || !strings.HasSuffix(q, ")") {
+			t.Errorf("query %q", q)
+		}
+		if n := len(req.URL.RawQuery); n > 16384 {
+			t.Errorf("query string of %d bytes", n)
+		}
+		var recs []any
+		for _, lit := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(q, prefix), ")"), ", ") {
+			name := strings.ReplaceAll(strings.Trim(lit, "'"), `\'`, "'")
+			recs = append(recs, map[string]any{"attributes": map[string]any{"type": "CallCenterRoutingMap"}, "Id": "0RmHs0000000AbCKAU",
+				"DeveloperName": name, "CallCenterId": string(center)})
+		}
+		sizes = append(sizes, len(recs))
+		return jsonAnswer(200, map[string]any{"totalSize": len(recs), "done": true, "records": recs})(req, nil)
+	}).Times(-1)
+	c, _ := newClient(t, reg)
+	var got []string
+	err := c.RoutingMapsNamed(context.Background(), center, names, func(m routemap.RoutingMap) error {
+		got = append(got, m.DeveloperName)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(names, got); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{100, 100, 50}, sizes); diff != "" {
+		t.Errorf("names a query (-want +got):\n%s", diff)
+	}
+}
+
+func TestCountRoutingMaps(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		reg := newRegistry(t)
+		reg.Register("GET", queryPath("SELECT COUNT() FROM CallCenterRoutingMap WHERE CallCenterId = '04vHs000000XyZaIAK'"),
+			jsonAnswer(200, map[string]any{"totalSize": 4213, "done": true, "records": []any{}}))
+		c, _ := newClient(t, reg)
+		n, err := c.CountRoutingMaps(context.Background(), "04vHs000000XyZaIAK")
+		if err != nil || n != 4213 {
+			t.Fatalf("count = %d, %v; want 4213", n, err)
+		}
+	})
+	t.Run("ErrNoCount", func(t *testing.T) {
+		reg := newRegistry(t)
+		reg.Register("GET", v+"/query", jsonAnswer(200, map[string]any{"done": true, "records": []any{}}))
+		c, _ := newClient(t, reg)
+		if _, err := c.CountRoutingMaps(context.Background(), ""); routemap.ErrorCode(err) != routemap.EINTERNAL {
+			t.Fatalf("err = %v; want EINTERNAL", err)
+		}
+	})
 }

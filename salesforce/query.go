@@ -151,6 +151,21 @@ func (c *Client) query(ctx context.Context, resource, soql string, fn func(Recor
 	}
 }
 
+// Count runs a SELECT COUNT() query and returns its totalSize. Errors:
+// those of Query, and EINTERNAL when the answer has no count.
+func (c *Client) Count(ctx context.Context, soql string) (int, error) {
+	var p queryPage
+	cl := &call{method: http.MethodGet, url: c.dataPath("query"), query: url.Values{"q": {soql}}}
+	if err := c.doJSON(ctx, cl, &p); err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(p.TotalSize.String())
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("query: %w", routemap.Errorf(routemap.EINTERNAL, "the server answered a COUNT() query without a count (totalSize %q)", p.TotalSize.String()))
+	}
+	return n, nil
+}
+
 // QuoteString returns s as a SOQL string literal: in single quotes, with
 // backslash, quotes and control characters escaped as Salesforce's SOQL
 // reference lists (\\, \', \", \n, \r, \t, \b, \f). Use it for every

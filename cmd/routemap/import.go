@@ -126,14 +126,22 @@ type importRun struct {
 	opts    csv.Options
 	rules   routemap.Rules
 	header  *csv.Header
-	rows    []planRow // one per data record, in file order
-	centers map[sfid.ID]bool
+	rows    []planRow       // one per data record, in file order
+	centers map[sfid.ID]int // valid rows a contact center
 	summary reconcile.Summary
+	orgMaps orgMaps
 	invalid int
 	jobs    []string
 	timings map[string]float64 // seconds per phase, for --json
 	seed    maphash.Seed
 	byName  map[uint64]int32 // DeveloperName (folded) → row, for Bulk results
+}
+
+// orgMaps says how much of the org the plan read: the maps the file's
+// contact centers hold and those read to plan.
+type orgMaps struct {
+	Held int `json:"held"`
+	Read int `json:"read"`
 }
 
 // importState is what --resume needs, saved in the results directory.
@@ -153,7 +161,7 @@ func (m *Main) runImport(ctx context.Context, o importOptions) error {
 	if o.Resume == "" && o.File == "" {
 		return usageErrorf("give a FILE (or - for standard input), or --resume JOB_ID")
 	}
-	r := &importRun{m: m, o: o, centers: map[sfid.ID]bool{}, seed: maphash.MakeSeed(), timings: map[string]float64{}}
+	r := &importRun{m: m, o: o, centers: map[sfid.ID]int{}, seed: maphash.MakeSeed(), timings: map[string]float64{}}
 	phase := time.Now()
 	lap := func(name string) {
 		r.timings[name] = time.Since(phase).Seconds()
@@ -350,7 +358,7 @@ func (r *importRun) validate() error {
 			pr.errMsg = firstError(row.Findings)
 			r.invalid++
 		} else {
-			r.centers[row.Checked.Map.CallCenterID] = true
+			r.centers[row.Checked.Map.CallCenterID]++
 		}
 		r.rows = append(r.rows, pr)
 		return nil
@@ -415,44 +423,117 @@ func (r *importRun) each(fn func(i int, fields []string, m *routemap.RoutingMap)
 }
 
 // plan reads the org's maps for the file's contact centers and decides,
-// row by row, what to do.
+// row by row, what to do. For each contact center it first counts the
+// maps the org holds, then takes whichever read costs fewer requests: all
+// of them, a page of 2,000 at a time, or only those the file names,
+// salesforce.NamedLookupSize a query. A small file against a large org
+// thus reads a few pages instead of every map, and an empty contact
+// center costs one request.
 func (r *importRun) plan(ctx context.Context) error {
 	idx := reconcile.NewIndex()
 	idx.Compare = map[string]bool{}
 	for _, f := range reconcile.Compared {
 		idx.Compare[f] = r.header.Has(f)
 	}
-	for center := range r.centers {
-		if err := r.c.RoutingMaps(ctx, center, func(m routemap.RoutingMap) error { idx.Add(&m); return nil }); err != nil {
+	add := func(m routemap.RoutingMap) error {
+		idx.Add(&m)
+		r.orgMaps.Read++
+		return nil
+	}
+	named := map[sfid.ID]bool{}
+	for center, rows := range r.centers {
+		n, err := r.c.CountRoutingMaps(ctx, center)
+		if err != nil {
+			return fmt.Errorf("count the org's routing maps: %w", err)
+		}
+		r.orgMaps.Held += n
+		if n == 0 {
+			continue
+		}
+		if ceilDiv(rows, salesforce.NamedLookupSize) < ceilDiv(n, queryPageSize) {
+			named[center] = true
+			continue
+		}
+		if err := r.c.RoutingMaps(ctx, center, add); err != nil {
 			return fmt.Errorf("read the org's routing maps: %w", err)
 		}
 	}
-	return r.each(func(i int, _ []string, m *routemap.RoutingMap) error {
-		if m == nil {
+	// Rows of contact centers read by name wait in batches until their
+	// maps are in the index.
+	type waiting struct {
+		i int
+		m routemap.RoutingMap
+	}
+	batches := map[sfid.ID][]waiting{}
+	lookup := func(center sfid.ID) error {
+		b := batches[center]
+		names := make([]string, len(b))
+		for k := range b {
+			names[k] = b[k].m.DeveloperName
+		}
+		if err := r.c.RoutingMapsNamed(ctx, center, names, add); err != nil {
+			return fmt.Errorf("read the org's routing maps: %w", err)
+		}
+		for k := range b {
+			r.planRow(idx, b[k].i, &b[k].m)
+		}
+		batches[center] = b[:0]
+		return nil
+	}
+	err := r.each(func(i int, _ []string, m *routemap.RoutingMap) error {
+		switch {
+		case m == nil:
 			return nil
-		}
-		it := idx.Plan(m)
-		pr := &r.rows[i]
-		pr.action, pr.id = it.Action, it.ID
-		for k, f := range reconcile.Compared {
-			for _, c := range it.Changed {
-				if c == f {
-					pr.changed |= 1 << k
-				}
+		case named[m.CallCenterID]:
+			batches[m.CallCenterID] = append(batches[m.CallCenterID], waiting{i, *m})
+			if len(batches[m.CallCenterID]) == salesforce.NamedLookupSize {
+				return lookup(m.CallCenterID)
 			}
+		default:
+			r.planRow(idx, i, m)
 		}
-		if it.Action == reconcile.Unchanged {
-			pr.done, pr.ok = true, true
-		}
-		r.summary.Add(it)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for center, b := range batches {
+		if len(b) > 0 {
+			if err := lookup(center); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// queryPageSize is the records a page of a SOQL answer holds by default.
+const queryPageSize = 2000
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// planRow plans data record i, map m, against what idx holds.
+func (r *importRun) planRow(idx *reconcile.Index, i int, m *routemap.RoutingMap) {
+	it := idx.Plan(m)
+	pr := &r.rows[i]
+	pr.action, pr.id = it.Action, it.ID
+	for k, f := range reconcile.Compared {
+		for _, c := range it.Changed {
+			if c == f {
+				pr.changed |= 1 << k
+			}
+		}
+	}
+	if it.Action == reconcile.Unchanged {
+		pr.done, pr.ok = true, true
+	}
+	r.summary.Add(it)
 }
 
 func (r *importRun) printPlan(api string) error {
 	if r.o.JSON {
 		return printJSON(r.m.Stdout, map[string]any{"file": r.o.File, "dry_run": true, "api": api, "rows": len(r.rows),
-			"invalid": r.invalid, "plan": r.summary})
+			"invalid": r.invalid, "plan": r.summary, "org_maps": r.orgMaps})
 	}
 	w := bufio.NewWriter(r.m.Stdout)
 	defer w.Flush()
@@ -1064,7 +1145,7 @@ func (r *importRun) finish(api string, runErr error) error {
 	}
 	if r.o.JSON {
 		printJSON(r.m.Stdout, map[string]any{"file": r.o.File, "api": api, "rows": len(r.rows), "invalid": r.invalid,
-			"plan": r.summary, "succeeded": ok, "created": created, "updated": updated, "failed": bad, "unprocessed": unprocessed,
+			"plan": r.summary, "org_maps": r.orgMaps, "succeeded": ok, "created": created, "updated": updated, "failed": bad, "unprocessed": unprocessed,
 			"jobs": r.jobs, "results": r.o.Results, "seconds": r.timings})
 	}
 	fmt.Fprintf(r.m.Stderr, "routemap: %d rows: %d created, %d updated, %d unchanged, %d failed, %d unprocessed (api %s); results in %s\n",

@@ -126,6 +126,7 @@ type importSummary struct {
 	Unprocessed int
 	Jobs        []string
 	Plan        struct{ Create, Update, Unchanged int }
+	OrgMaps     struct{ Held, Read int } `json:"org_maps"`
 }
 
 func parseSummary(t *testing.T, out string) importSummary {
@@ -174,6 +175,32 @@ func TestImportCollectionsIsIdempotent(t *testing.T) {
 	out, _, code = runIn(t, o.env, "", "import", "--dry-run", "--json", exp)
 	if s := parseSummary(t, out); code != 0 || s.Plan.Create+s.Plan.Update != 0 || s.Plan.Unchanged != 25 {
 		t.Fatalf("import of the export: %+v", s)
+	}
+}
+
+// A small file against a contact center with many maps reads only the
+// maps it names; a large one reads them all, page by page.
+func TestImportPlanReadsWhatIsCheaper(t *testing.T) {
+	o := newTestOrg(t, 2050)
+	all := o.mapCSV(t, 2050)
+	out, errOut, code := runIn(t, o.env, "", "import", "--json", "--results", t.TempDir(), all)
+	if s := parseSummary(t, out); code != 0 || s.API != "bulk" || s.Created != 2050 || s.OrgMaps.Held != 0 || s.OrgMaps.Read != 0 {
+		t.Fatalf("first import: exit %d %+v %s", code, s, errOut)
+	}
+	out, _, code = runIn(t, o.env, "", "import", "--dry-run", "--json", all)
+	if s := parseSummary(t, out); code != 0 || s.Plan.Unchanged != 2050 || s.OrgMaps.Held != 2050 || s.OrgMaps.Read != 2050 {
+		t.Fatalf("rerun of the whole file: exit %d %+v", code, s)
+	}
+	data, _ := os.ReadFile(o.mapCSV(t, 100))
+	lines := strings.Split(string(data), "\n")
+	f := strings.Split(lines[50], ",")
+	f[0] = strings.Replace(f[0], "-1111-", "-3333-", 1) // a new agent for one rep
+	lines[50] = strings.Join(f, ",")
+	small := writeFile(t, "small.csv", strings.Join(lines, "\n"))
+	out, errOut, code = runIn(t, o.env, "", "import", "--json", "--results", t.TempDir(), small)
+	if s := parseSummary(t, out); code != 0 || s.Plan.Update != 1 || s.Plan.Unchanged != 99 || s.Updated != 1 ||
+		s.OrgMaps.Held != 2050 || s.OrgMaps.Read != 100 {
+		t.Fatalf("small file: exit %d %+v %s", code, s, errOut)
 	}
 }
 
