@@ -3,6 +3,7 @@ package routemap
 import (
 	"context"
 	"io"
+	"time"
 
 	"routemap/sfid"
 )
@@ -106,8 +107,11 @@ type Store interface {
 	// transaction with the rows' results and the job's counters, and moves
 	// ChunksDone past it. A chunk other than the job's next one, or of a job
 	// not InProgress, is refused (ECONFLICT, ReasonJobState) and changes
-	// nothing, so that no row is applied twice.
-	ApplyJobChunk(ctx context.Context, org, actor, id sfid.ID, index int, rows []JobRow) error
+	// nothing, so that no row is applied twice. The job's
+	// TotalProcessingTime grows by prep (the time the caller spent
+	// preparing the chunk, not counting what overlapped earlier chunks)
+	// plus the time the transaction took.
+	ApplyJobChunk(ctx context.Context, org, actor, id sfid.ID, index int, rows []JobRow, prep time.Duration) error
 	// JobResults calls fn with the job's results in row order, the
 	// successful ones or the failed ones.
 	JobResults(ctx context.Context, org, id sfid.ID, failed bool, fn func(JobResult) error) error

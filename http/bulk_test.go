@@ -315,7 +315,7 @@ func TestBulkResumesAfterRestart(t *testing.T) {
 			ExternalID: m["ExternalId"].(string), ReferenceRecordID: o.Reps[i].ID, CallCenterID: o.Center.ID,
 			DeveloperName: m["DeveloperName"].(string), MasterLabel: m["MasterLabel"].(string), QuickConnect: m["QuickConnect"].(string)}}}
 	}
-	if err := e.store.ApplyJobChunk(ctx, o.ID, o.Admin.ID, id, 0, rows); err != nil {
+	if err := e.store.ApplyJobChunk(ctx, o.ID, o.Admin.ID, id, 0, rows, 0); err != nil {
 		t.Fatal(err)
 	}
 	srv := rmhttp.NewServer(e.store)

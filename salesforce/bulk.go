@@ -283,6 +283,12 @@ type WaitOptions struct {
 	Interval, MaxInterval time.Duration
 	// Growth is the factor between two waits, above 1; default 2.
 	Growth float64
+	// Records, when known, is how many rows the job holds. WaitJob then
+	// estimates from numberRecordsProcessed when the job will finish and
+	// polls at that time when it comes before the next interval (but no
+	// sooner than Interval), instead of overshooting the end by up to a
+	// whole interval.
+	Records int
 	// Progress, when set, is called with the job information of every
 	// poll, the last one included.
 	Progress func(*Job)
@@ -291,8 +297,9 @@ type WaitOptions struct {
 // WaitJob polls a job until it is JobComplete, Failed or Aborted and
 // returns its final information; a Failed or Aborted job is not an error
 // of WaitJob (check State and ErrorMessage, and fetch UnprocessedRecords).
-// Polls are spaced by a doubling interval, so a long job costs few API
-// requests; bound the wait with ctx. Errors: EINVALID when the job is
+// Polls are spaced by a growing interval, so a long job costs few API
+// requests, and land on the estimated end when WaitOptions.Records is
+// set; bound the wait with ctx. Errors: EINVALID when the job is
 // still Open (its data was never closed with CloseJob), those of Job, and
 // ctx's.
 func (c *Client) WaitJob(ctx context.Context, id string, opts WaitOptions) (*Job, error) {
@@ -308,6 +315,9 @@ func (c *Client) WaitJob(ctx context.Context, id string, opts WaitOptions) (*Job
 	if growth <= 1 {
 		growth = 2
 	}
+	minWait := interval
+	var first time.Time // the first poll
+	var firstDone int   // records processed at the first poll
 	for {
 		job, err := c.Job(ctx, id)
 		if err != nil {
@@ -323,11 +333,30 @@ func (c *Client) WaitJob(ctx context.Context, id string, opts WaitOptions) (*Job
 			return job, &routemap.Error{Code: routemap.EINVALID, Reason: "INVALIDJOBSTATE",
 				Message: fmt.Sprintf("bulk job %s is still Open: its data was never marked complete (CloseJob), so it will not run", id)}
 		}
-		if err := c.sleep(ctx, interval); err != nil {
+		wait := interval
+		now := c.now()
+		if first.IsZero() {
+			first, firstDone = now, int(job.NumberRecordsProcessed)
+		} else if eta, ok := estimateEnd(opts.Records, firstDone, int(job.NumberRecordsProcessed), now.Sub(first)); ok {
+			wait = min(wait, max(eta, minWait))
+		}
+		if err := c.sleep(ctx, wait); err != nil {
 			return job, fmt.Errorf("wait for bulk job %s: %w", id, err)
 		}
 		interval = min(time.Duration(float64(interval)*growth), maxInterval)
 	}
+}
+
+// estimateEnd returns how long a job of total records will still take,
+// having processed from done0 to done over elapsed. It counts from the
+// first poll, so time the job spent queued makes the estimate late, never
+// early.
+func estimateEnd(total, done0, done int, elapsed time.Duration) (time.Duration, bool) {
+	if total <= 0 || done <= done0 || elapsed <= 0 || done >= total {
+		return 0, false
+	}
+	perRecord := float64(elapsed) / float64(done-done0)
+	return time.Duration(perRecord * float64(total-done)), true
 }
 
 // results opens one of a job's result CSVs.

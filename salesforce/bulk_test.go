@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,6 +171,54 @@ func TestWaitJobDefaultsAndOpen(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// With the number of records known, WaitJob estimates when the job will
+// finish from its progress and polls then, rather than a growing interval
+// past the end.
+func TestWaitJobPollsAtEstimatedEnd(t *testing.T) {
+	const total, rate = 200000, 20000 // records, records a second: done at 10 s
+	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	now := start
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	var polls []time.Duration
+	reg := newRegistry(t)
+	reg.Register("GET", jobPath, func(req *http.Request, body []byte) (*http.Response, error) {
+		at := clock().Sub(start)
+		polls = append(polls, at)
+		// Progress moves in chunks of 10,000 records, as it does on the
+		// server and on Salesforce.
+		done := min(int(at.Seconds()*rate)/10000*10000, total)
+		state := "InProgress"
+		if done == total {
+			state = "JobComplete"
+		}
+		return jobInfo(state, done, 0)(req, body)
+	}).Times(-1)
+	c, _ := newClient(t, reg, func(o *salesforce.Options) {
+		o.Now = clock
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			now = now.Add(d)
+			mu.Unlock()
+			return ctx.Err()
+		}
+	})
+	job, err := c.WaitJob(context.Background(), jobID, salesforce.WaitOptions{
+		Interval: 250 * time.Millisecond, MaxInterval: 10 * time.Second, Growth: 1.5, Records: total})
+	if err != nil || job.State != salesforce.JobComplete {
+		t.Fatalf("WaitJob = %+v, %v", job, err)
+	}
+	// A growing interval alone polls at 0, 0.25, 0.625, …, 8.05 and
+	// 12.3 s: 2.3 s late. The estimate may be a chunk late, no more.
+	last := polls[len(polls)-1]
+	if last < 10*time.Second || last > 10*time.Second+time.Second {
+		t.Errorf("last poll at %v; the job ended at 10s (polls %v)", last, polls)
+	}
+	if len(polls) > 14 {
+		t.Errorf("%d polls: %v", len(polls), polls)
+	}
 }
 
 func TestUploadRetry(t *testing.T) {

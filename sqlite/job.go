@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"routemap"
 	"routemap/sfid"
@@ -288,7 +289,7 @@ func (p *pieceReader) Close() error { return nil }
 
 // ApplyJobChunk applies one chunk with its results and the job's counters
 // in one transaction.
-func (s *Store) ApplyJobChunk(ctx context.Context, org, actor, id sfid.ID, index int, rows []routemap.JobRow) error {
+func (s *Store) ApplyJobChunk(ctx context.Context, org, actor, id sfid.ID, index int, rows []routemap.JobRow, prep time.Duration) error {
 	in := make([]routemap.JobRow, len(rows))
 	var ops []routemap.RoutingMapOp
 	for i, r := range rows {
@@ -301,6 +302,7 @@ func (s *Store) ApplyJobChunk(ctx context.Context, org, actor, id sfid.ID, index
 		}
 	}
 	return s.writeOps(ctx, len(in), func(w *wtx) error {
+		began := s.now()
 		j, err := w.job(org, id)
 		if err != nil {
 			return err
@@ -338,8 +340,10 @@ func (s *Store) ApplyJobChunk(ctx context.Context, org, actor, id sfid.ID, index
 		if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO job_results (job_id, chunk, data) VALUES (?, ?, ?)", string(id), index, enc); err != nil {
 			return fmt.Errorf("store job results: %w", err)
 		}
+		took := prep + s.now().Sub(began)
 		_, err = w.tx.ExecContext(w.ctx, `UPDATE jobs SET chunks_done = chunks_done + 1, records_processed = records_processed + ?,
-			records_failed = records_failed + ?, system_modstamp = ? WHERE id = ?`, len(in), failed, toMillis(w.s.stamp()), string(id))
+			records_failed = records_failed + ?, processing_ms = processing_ms + ?, system_modstamp = ? WHERE id = ?`,
+			len(in), failed, took.Milliseconds(), toMillis(w.s.stamp()), string(id))
 		if err != nil {
 			return fmt.Errorf("update job: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -91,7 +92,7 @@ func testJob(t *testing.T, open func(*testing.T) routemap.Store) {
 		if err != nil || len(active) != 1 || active[0].ID != j.ID {
 			t.Fatalf("ActiveJobs = %v, %v", active, err)
 		}
-		if err := e.s.ApplyJobChunk(ctx, e.org.ID, e.admin.ID, j.ID, 0, nil); routemap.ErrorCode(err) != routemap.ECONFLICT {
+		if err := e.s.ApplyJobChunk(ctx, e.org.ID, e.admin.ID, j.ID, 0, nil, 0); routemap.ErrorCode(err) != routemap.ECONFLICT {
 			t.Fatalf("chunk before InProgress: %v", err)
 		}
 		if _, err := e.s.SetJobState(ctx, e.org.ID, j.ID, []routemap.JobState{routemap.JobUploadComplete}, routemap.JobInProgress, ""); err != nil {
@@ -105,15 +106,15 @@ func testJob(t *testing.T, open func(*testing.T) routemap.Store) {
 			{Number: 2, Err: &routemap.Error{Code: routemap.EINVALID, Reason: routemap.CodeRequired, Message: "DeveloperName is empty", Fields: []string{"DeveloperName"}}},
 			{Number: 3, Op: &routemap.RoutingMapOp{Kind: routemap.OpCreate, Map: dup}},
 		}
-		if err := e.s.ApplyJobChunk(ctx, e.org.ID, e.admin.ID, j.ID, 0, rows); err != nil {
+		if err := e.s.ApplyJobChunk(ctx, e.org.ID, e.admin.ID, j.ID, 0, rows, 1500*time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
 		// The same chunk again is refused and changes nothing.
-		if err := e.s.ApplyJobChunk(ctx, e.org.ID, e.admin.ID, j.ID, 0, rows); routemap.ErrorCode(err) != routemap.ECONFLICT {
+		if err := e.s.ApplyJobChunk(ctx, e.org.ID, e.admin.ID, j.ID, 0, rows, 1500*time.Millisecond); routemap.ErrorCode(err) != routemap.ECONFLICT {
 			t.Fatalf("chunk applied twice: %v", err)
 		}
 		got2, _ := e.s.FindJob(ctx, e.org.ID, j.ID)
-		if got2.ChunksDone != 1 || got2.NumberRecordsProcessed != 3 || got2.NumberRecordsFailed != 2 {
+		if got2.ChunksDone != 1 || got2.NumberRecordsProcessed != 3 || got2.NumberRecordsFailed != 2 || got2.TotalProcessingTime < 1500 {
 			t.Fatalf("job after chunk: %+v", got2)
 		}
 		var ok, bad []routemap.JobResult

@@ -132,6 +132,7 @@ type importRun struct {
 	orgMaps orgMaps
 	invalid int
 	jobs    []string
+	jobRows map[string]int     // rows uploaded to a job, when known
 	timings map[string]float64 // seconds per phase, for --json
 	seed    maphash.Seed
 	byName  map[uint64]int32 // DeveloperName (folded) → row, for Bulk results
@@ -587,13 +588,15 @@ func writeFields(m *routemap.RoutingMap, pr planRow) map[string]any {
 func (r *importRun) record(i int, res salesforce.Result) {
 	pr := &r.rows[i]
 	pr.done, pr.ok = true, res.Success
+	// Results may be cut from a large buffer (a whole result record);
+	// clones keep only the bytes a row needs alive.
 	if res.ID != "" {
 		if id, err := sfid.Parse(res.ID); err == nil {
-			pr.id = id
+			pr.id = sfid.ID(strings.Clone(string(id)))
 		}
 	}
 	if res.Err != nil {
-		pr.errMsg = errText(res.Err)
+		pr.errMsg = strings.Clone(errText(res.Err))
 	}
 }
 
@@ -739,6 +742,7 @@ func (r *importRun) nameKey(name string) uint64 { return maphash.String(r.seed, 
 func (r *importRun) writeBulk(ctx context.Context, target string) error {
 	r.byName = make(map[uint64]int32, r.summary.Changes())
 	var files []string
+	var rows []int // data rows in each file
 	defer func() {
 		for _, f := range files {
 			os.Remove(f)
@@ -753,7 +757,7 @@ func (r *importRun) writeBulk(ctx context.Context, target string) error {
 		if err != nil {
 			return err
 		}
-		cur, files = f, append(files, f.Name())
+		cur, files, rows = f, append(files, f.Name()), append(rows, 0)
 		counter.w, counter.n = f, 0
 		enc = csv.NewEncoder(counter, ',', false)
 		return enc.Write(bulkColumns)
@@ -803,6 +807,7 @@ func (r *importRun) writeBulk(ctx context.Context, target string) error {
 		if err := enc.Write(row); err != nil {
 			return err
 		}
+		rows[len(rows)-1]++
 		enc.Flush()
 		size = counter.n
 		return nil
@@ -829,6 +834,10 @@ func (r *importRun) writeBulk(ctx context.Context, target string) error {
 			return orgErr(fmt.Errorf("submit bulk job %d of %d: %w", n+1, len(files), err))
 		}
 		r.jobs = append(r.jobs, job.ID)
+		if r.jobRows == nil {
+			r.jobRows = map[string]int{}
+		}
+		r.jobRows[job.ID] = rows[n]
 		state.Jobs = r.jobs
 		if err := r.saveState(state); err != nil {
 			return err
@@ -884,11 +893,12 @@ func (r *importRun) saveState(s importState) error {
 // rows by DeveloperName.
 func (r *importRun) waitJobs(ctx context.Context) error {
 	for _, id := range r.jobs {
-		p := newProgress(r.m.Stderr, r.o.Progress, "bulk job "+id, 0)
-		// Poll soon and then less often: small jobs finish in seconds, large
-		// ones in minutes, and every poll is an API request.
+		p := newProgress(r.m.Stderr, r.o.Progress, "bulk job "+id, int64(r.jobRows[id]))
+		// Poll soon and then less often, landing on the job's estimated
+		// end: small jobs finish in seconds, large ones in minutes, and
+		// every poll is an API request.
 		job, err := r.c.WaitJob(ctx, id, salesforce.WaitOptions{Interval: 250 * time.Millisecond, Growth: 1.5, MaxInterval: 10 * time.Second,
-			Progress: func(j *salesforce.Job) { p.Set(int64(j.NumberRecordsProcessed)) }})
+			Records: r.jobRows[id], Progress: func(j *salesforce.Job) { p.Set(int64(j.NumberRecordsProcessed)) }})
 		p.Done()
 		if err != nil {
 			if ctx.Err() != nil || isConnErr(err) {
