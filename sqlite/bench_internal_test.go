@@ -22,7 +22,7 @@ type benchEnv struct {
 	users  []sfid.ID
 }
 
-func newBenchEnv(b *testing.B, n int) *benchEnv {
+func newBenchEnv(b testing.TB, n int) *benchEnv {
 	b.Helper()
 	s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{})
 	if err != nil {

@@ -247,6 +247,101 @@ func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip,
 	if q == nil {
 		return nil, routemap.Errorf(routemap.EINVALID, "no query")
 	}
+	st, err := buildQuery(org, q)
+	if err != nil {
+		return nil, err
+	}
+	countSQL, whereArgs, cols := st.count, st.args, st.cols
+	tx, err := s.rdb.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	defer tx.Rollback()
+	var count int
+	if err := tx.QueryRowContext(ctx, countSQL, whereArgs...).Scan(&count); err != nil {
+		return nil, fmt.Errorf("query count: %w", err)
+	}
+	offset := max(q.Offset, 0)
+	total := max(count-offset, 0)
+	if q.Limit >= 0 {
+		total = min(total, q.Limit)
+	}
+	res := &routemap.QueryResult{TotalSize: total, Records: [][]any{}}
+	skip = max(skip, 0)
+	n := total - skip
+	if pageSize > 0 {
+		n = min(n, pageSize)
+	}
+	if q.Count || len(q.Fields) == 0 || n <= 0 {
+		return res, nil
+	}
+	args := append(append(make([]any, 0, len(whereArgs)+2), whereArgs...), n, offset+skip)
+	rows, err := tx.QueryContext(ctx, st.sel, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	raw := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("query: %w", err)
+		}
+		rec := make([]any, len(cols))
+		for i, c := range cols {
+			rec[i] = value(c.kind, raw[i])
+		}
+		res.Records = append(res.Records, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	return res, nil
+}
+
+// value converts what SQLite returned for a column of kind k to the type
+// QueryResult promises: nil, string, bool or time.Time.
+func value(k kind, v any) any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []byte:
+		return string(v)
+	case int64:
+		switch k {
+		case kBool:
+			return v != 0
+		case kTime:
+			return fromMillis(v)
+		}
+		return float64(v)
+	case time.Time:
+		return v.UTC()
+	}
+	return v
+}
+
+func collate(c column) string {
+	if c.kind == kText {
+		return " COLLATE NOCASE"
+	}
+	return ""
+}
+
+// queryStmt is a Query's SQL: the count, the page select (empty for
+// COUNT()), the WHERE arguments both take (the select adds LIMIT and
+// OFFSET) and the selected columns.
+type queryStmt struct {
+	count, sel string
+	args       []any
+	cols       []column
+}
+
+// buildQuery writes the SQL of q in org.
+func buildQuery(org sfid.ID, q *routemap.Query) (*queryStmt, error) {
 	t, ok := queryTables[strings.ToLower(q.Object)]
 	if !ok {
 		return nil, routemap.Errorf(routemap.EINVALID, "sObject type '%s' is not supported", q.Object)
@@ -308,83 +403,7 @@ func (s *Store) Query(ctx context.Context, org sfid.ID, q *routemap.Query, skip,
 		sel.WriteString(" ORDER BY " + order.String() + mainAlias + "." + t.key + " LIMIT ? OFFSET ?")
 	}
 
-	tx, err := s.rdb.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	defer tx.Rollback()
-	var count int
-	if err := tx.QueryRowContext(ctx, countSQL, whereArgs...).Scan(&count); err != nil {
-		return nil, fmt.Errorf("query count: %w", err)
-	}
-	offset := max(q.Offset, 0)
-	total := max(count-offset, 0)
-	if q.Limit >= 0 {
-		total = min(total, q.Limit)
-	}
-	res := &routemap.QueryResult{TotalSize: total, Records: [][]any{}}
-	skip = max(skip, 0)
-	n := total - skip
-	if pageSize > 0 {
-		n = min(n, pageSize)
-	}
-	if q.Count || len(q.Fields) == 0 || n <= 0 {
-		return res, nil
-	}
-	args := append(append(make([]any, 0, len(whereArgs)+2), whereArgs...), n, offset+skip)
-	rows, err := tx.QueryContext(ctx, sel.String(), args...)
-	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	defer rows.Close()
-	raw := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range raw {
-		ptrs[i] = &raw[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("query: %w", err)
-		}
-		rec := make([]any, len(cols))
-		for i, c := range cols {
-			rec[i] = value(c.kind, raw[i])
-		}
-		res.Records = append(res.Records, rec)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	return res, nil
-}
-
-// value converts what SQLite returned for a column of kind k to the type
-// QueryResult promises: nil, string, bool or time.Time.
-func value(k kind, v any) any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case []byte:
-		return string(v)
-	case int64:
-		switch k {
-		case kBool:
-			return v != 0
-		case kTime:
-			return fromMillis(v)
-		}
-		return float64(v)
-	case time.Time:
-		return v.UTC()
-	}
-	return v
-}
-
-func collate(c column) string {
-	if c.kind == kText {
-		return " COLLATE NOCASE"
-	}
-	return ""
+	return &queryStmt{count: countSQL, sel: sel.String(), args: whereArgs, cols: cols}, nil
 }
 
 // sqlBuilder writes a WHERE condition with its bound arguments, and the

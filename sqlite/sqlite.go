@@ -332,6 +332,12 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		s.logger.Info("applied sqlite migration", logKeyPath, s.path, "version", m.version, "migration", m.name)
 	}
+	// The planner statistics (0003) are read with the schema; make the
+	// writer's connection, open since before the migrations, read them
+	// again. Readers connect later.
+	if _, err := s.wdb.ExecContext(ctx, "ANALYZE sqlite_schema"); err != nil {
+		return fmt.Errorf("load planner statistics: %w", err)
+	}
 	return nil
 }
 
