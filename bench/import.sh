@@ -24,7 +24,7 @@ start() {
 	local dir=$1 reps=$2
 	rm -rf "$dir"
 	local t0=$(date +%s.%N)
-	"$RM" serve --demo --demo-users "$reps" --addr 127.0.0.1:0 --data "$dir" --daily-request-limit 100000000 --log-level warn 2>"$dir.log" &
+	"$RM" serve --demo --demo-users "$reps" --connect-addr off --addr 127.0.0.1:0 --data "$dir" --daily-request-limit 100000000 --log-level warn 2>"$dir.log" &
 	server_pid=$!
 	until grep -q "credentials in" "$dir.log" 2>/dev/null; do sleep 0.2; done
 	echo "server: demo org with $reps reps seeded in $(echo "$(date +%s.%N) - $t0" | bc) s"

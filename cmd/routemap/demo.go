@@ -9,10 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"routemap"
+	"routemap/localconnect"
+	"routemap/match"
 	"routemap/sfid"
 )
 
@@ -33,6 +36,12 @@ type demoCredentials struct {
 	QueueID            string   `json:"queue_id"`
 	RepUserIDs         []string `json:"rep_user_ids"`
 	NonMemberUserIDs   []string `json:"non_member_user_ids"`
+	// The local Amazon Connect that serves the demo instance, and an
+	// access key it accepts (region: the instance's).
+	ConnectEndpoint    string `json:"connect_endpoint,omitempty"`
+	AWSAccessKeyID     string `json:"aws_access_key_id,omitempty"`
+	AWSSecretAccessKey string `json:"aws_secret_access_key,omitempty"`
+	AWSRegion          string `json:"aws_region,omitempty"`
 }
 
 const demoCredentialsFile = "demo-credentials.json"
@@ -153,11 +162,21 @@ var (
 	demoLast  = []string{"Patel", "Okafor", "Martin", "Ramos", "Schultz", "Haddad", "Lindqvist", "Sato", "Petrov", "Nguyen", "Mensah", "Kovac", "Silva", "Berg", "Aziz", "Rao", "Byrne", "Costa", "Yilmaz", "Walsh"}
 )
 
+// demoRep returns the i-th demo rep. Every 50th rep, from the 18th, has
+// an apostrophe in their alias (O'Neil), which Amazon Connect usernames do
+// not allow: Service Cloud Voice cannot provision their agent.
 func demoRep(org, center sfid.ID, i int) *routemap.User {
 	first, last := demoFirst[i%len(demoFirst)], demoLast[(i/len(demoFirst))%len(demoLast)]
 	alias := fmt.Sprintf("%c%.4s%d", first[0]+'a'-'A', lower(last), i)
+	if i%50 == 17 {
+		last = "O'Neil"
+		alias = fmt.Sprintf("%co'ne%d", first[0]+'a'-'A', i)
+	}
 	if len(alias) > 8 {
 		alias = fmt.Sprintf("r%07d", i)
+		if i%50 == 17 {
+			alias = fmt.Sprintf("o'n%05d", i%100000)
+		}
 	}
 	return &routemap.User{
 		OrgID: org, Username: fmt.Sprintf("rep%05d@demo.routemap.test", i+1), Alias: alias,
@@ -220,4 +239,114 @@ func uuid() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Ids of the demo instance's security profile, routing profile and
+// transfer flow, which its users and quick connects name. The local Amazon
+// Connect does not model those resources; it only checks the ids' shape.
+const (
+	demoSecurityProfileID = "5ec0f11e-0000-4000-8000-000000000001"
+	demoRoutingProfileID  = "5ec0f11e-0000-4000-8000-000000000002"
+	demoContactFlowID     = "5ec0f11e-0000-4000-8000-000000000003"
+)
+
+// seedDemoConnect makes the demo contact center's Amazon Connect instance
+// in the local Amazon Connect, unless the state file already holds it,
+// and records the endpoint and an access key in the credentials file at
+// path. See demoAgents for what the instance holds.
+func seedDemoConnect(ctx context.Context, store routemap.Store, lc *localconnect.Server, path, endpoint string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	var creds demoCredentials
+	if err := json.Unmarshal(data, &creds); err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	arn, err := routemap.ParseConnectARN(creds.ConnectInstanceARN)
+	if err != nil {
+		return fmt.Errorf("%s: connect_instance_arn: %w", path, err)
+	}
+	seeded := slices.ContainsFunc(lc.Instances(), func(in localconnect.Instance) bool { return in.ID == arn.InstanceID })
+	if !seeded {
+		if _, err := lc.CreateInstance(localconnect.Instance{ID: arn.InstanceID, Region: arn.Region, Account: arn.Account, Alias: "routemap-demo"}); err != nil {
+			return fmt.Errorf("create the demo Amazon Connect instance: %w", err)
+		}
+		creds.AWSAccessKeyID = "" // a key of an earlier instance's state is gone
+	}
+	if creds.AWSAccessKeyID == "" {
+		key, err := lc.IssueAccessKey()
+		if err != nil {
+			return fmt.Errorf("issue the demo AWS access key: %w", err)
+		}
+		creds.AWSAccessKeyID, creds.AWSSecretAccessKey = key.ID, key.Secret
+	}
+	if !seeded {
+		org, err1 := sfid.Parse(creds.OrgID)
+		center, err2 := sfid.Parse(creds.CallCenterID)
+		if err := errors.Join(err1, err2); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		reps, err := store.ListUsers(ctx, org, center)
+		if err != nil {
+			return err
+		}
+		var outsiders []*routemap.User
+		for _, id := range creds.NonMemberUserIDs[:min(2, len(creds.NonMemberUserIDs))] {
+			u, err := store.FindUser(ctx, org, sfid.ID(id))
+			if err != nil {
+				return err
+			}
+			outsiders = append(outsiders, u)
+		}
+		agents, err := lc.CreateUsers(arn.InstanceID, demoAgents(org, reps, outsiders))
+		if err != nil {
+			return fmt.Errorf("create the demo agents: %w", err)
+		}
+		qcs := make([]localconnect.QuickConnect, len(agents))
+		for i, a := range agents {
+			qcs[i] = localconnect.QuickConnect{Name: "Transfer to " + a.Username, Type: localconnect.QuickConnectUser,
+				UserID: a.ID, ContactFlowID: demoContactFlowID}
+		}
+		if _, err := lc.CreateQuickConnects(arn.InstanceID, qcs); err != nil {
+			return fmt.Errorf("create the demo quick connects: %w", err)
+		}
+	}
+	creds.ConnectEndpoint, creds.AWSRegion = endpoint, arn.Region
+	return writeSecretJSON(path, creds)
+}
+
+// demoAgents returns the Amazon Connect users of the demo instance, for
+// reps in id order: most reps have an agent named in the SSO format
+// {Alias}@{UserId15}@{OrgId15}, as Service Cloud Voice provisions them, but
+//
+//   - every 25th rep from the 13th has none (provisioning never happened);
+//   - reps whose alias Amazon Connect refuses (see demoRep) have none;
+//   - the 6th rep's agent uses the 18-character user id, a near miss;
+//
+// and three agents belong to no rep: two of users outside the contact
+// center (they left it) and a QA account.
+func demoAgents(org sfid.ID, reps, outsiders []*routemap.User) []localconnect.User {
+	tmpl, _ := match.ParseTemplate(routemap.DefaultUsernameTemplate)
+	agent := func(u *routemap.User, username string) localconnect.User {
+		return localconnect.User{Username: username,
+			IdentityInfo:       localconnect.IdentityInfo{FirstName: u.FirstName, LastName: u.LastName, Email: u.Email},
+			SecurityProfileIDs: []string{demoSecurityProfileID}, RoutingProfileID: demoRoutingProfileID}
+	}
+	out := make([]localconnect.User, 0, len(reps)+len(outsiders)+1)
+	for i, u := range reps {
+		if _, bad := match.BadAliasChar(u.Alias); bad || i%25 == 12 {
+			continue
+		}
+		username := tmpl.Render(u, org)
+		if i == 5 {
+			username = u.Alias + "@" + string(u.ID) + "@" + org.Short()
+		}
+		out = append(out, agent(u, username))
+	}
+	for _, u := range outsiders {
+		out = append(out, agent(u, tmpl.Render(u, org)))
+	}
+	qa := &routemap.User{FirstName: "QA", LastName: "Tester", Email: "qa.tester@demo.routemap.test"}
+	return append(out, agent(qa, "qa.tester"))
 }

@@ -1,8 +1,8 @@
 // Command routemap maps Salesforce users to telephony users for Service
-// Cloud Voice: it checks routing-map CSVs, converts Salesforce ids, and (in
-// later commands) serves a Salesforce-compatible org, imports, exports,
-// builds and audits maps. This package is the only place where concrete
-// adapters meet; every subcommand lives in its own file.
+// Cloud Voice: it checks routing-map CSVs, converts Salesforce ids, serves a
+// Salesforce-compatible org (with a local Amazon Connect), and builds,
+// imports, exports and audits maps. This package is the only place where
+// concrete adapters meet; every subcommand lives in its own file.
 package main
 
 import (
@@ -83,6 +83,8 @@ partner telephony user. A rep without one gets no calls.`,
 		m.loginCommand(),
 		m.importCommand(),
 		m.exportCommand(),
+		m.buildCommand(),
+		m.auditCommand(),
 	)
 	return root
 }

@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -10,7 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"routemap"
 	rmhttp "routemap/http"
+	"routemap/localconnect"
 	"routemap/sqlite"
 )
 
@@ -20,7 +27,13 @@ type serveOptions struct {
 	Demo       bool
 	DemoUsers  int
 	CPUProfile string
-	set        func(name string) bool
+	// The local Amazon Connect: its address ("" is off, or 127.0.0.1:0
+	// with --demo), region, and throttle.
+	ConnectAddr     string
+	ConnectRegion   string
+	ConnectThrottle float64
+	ConnectBurst    int
+	set             func(name string) bool
 }
 
 func (m *Main) serveCommand() *cobra.Command {
@@ -38,6 +51,16 @@ with its instance URL.
 --demo seeds an empty store with a demo org (an Amazon Connect contact
 center, an admin, a read-only viewer, a connected app and --demo-users reps)
 and writes the credentials to DIR/demo-credentials.json.
+
+A local Amazon Connect (the AWS wire protocol, with SigV4) runs on its own
+listener, --connect-addr, 127.0.0.1 on a free port with --demo ("off"
+turns it off). Its state is DIR/connect.json. With --demo it holds the
+demo contact center's instance: an agent and a USER quick connect for most
+reps, named in the SSO format {Alias}@{UserId15}@{OrgId15}; a few reps
+without one; and demo-credentials.json gets connect_endpoint and an AWS
+access key.
+--connect-throttle makes it answer ThrottlingException above a rate, as
+Amazon Connect does. docs/telephony.md describes it.
 
 Stop it with Ctrl-C (SIGINT) or SIGTERM; requests in flight finish first.`,
 		Example: `  routemap serve --demo
@@ -64,6 +87,10 @@ Stop it with Ctrl-C (SIGINT) or SIGTERM; requests in flight finish first.`,
 	f.StringVar(&flagCfg.LogFormat, "log-format", flagCfg.LogFormat, "log format: json or text")
 	f.BoolVar(&o.Demo, "demo", false, "seed an empty store with a demo org and write demo-credentials.json")
 	f.IntVar(&o.DemoUsers, "demo-users", 50, "number of demo reps in the contact center")
+	f.StringVar(&o.ConnectAddr, "connect-addr", "", "address of the local Amazon Connect (default 127.0.0.1:0 with --demo, none without; off: none)")
+	f.StringVar(&o.ConnectRegion, "connect-region", "", "region the local Amazon Connect answers for (default: the demo instance's, else "+localconnect.DefaultRegion+")")
+	f.Float64Var(&o.ConnectThrottle, "connect-throttle", 0, "throttle the local Amazon Connect above this many requests a second (0: never)")
+	f.IntVar(&o.ConnectBurst, "connect-burst", 0, "requests the throttled local Amazon Connect allows at once (default: the rate, rounded up)")
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the server's run to this file (for performance work)")
 	f.MarkHidden("cpuprofile")
 	return c
@@ -122,6 +149,9 @@ func (m *Main) runServe(ctx context.Context, o serveOptions) error {
 	if o.DemoUsers < 0 || o.DemoUsers > 1000000 {
 		return usageErrorf("--demo-users must be between 0 and 1,000,000")
 	}
+	if o.ConnectThrottle < 0 || o.ConnectBurst < 0 {
+		return usageErrorf("--connect-throttle and --connect-burst must be 0 or more")
+	}
 	cfg := o.Config
 	if o.CPUProfile != "" {
 		f, err := os.Create(o.CPUProfile)
@@ -154,23 +184,108 @@ func (m *Main) runServe(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	fmt.Fprintf(m.Stderr, "routemap: listening on %s\n", srv.URL())
+	var credsPath string
+	var fresh bool
 	if o.Demo {
-		path, fresh, err := seedDemo(ctx, store, cfg.Data, srv.URL(), o.DemoUsers, m.Stderr)
+		if credsPath, fresh, err = seedDemo(ctx, store, cfg.Data, srv.URL(), o.DemoUsers, m.Stderr); err != nil {
+			srv.Close()
+			return err
+		}
+	}
+	var lc *localConnect
+	if o.ConnectAddr != "off" && (o.Demo || o.ConnectAddr != "") {
+		lc, err = startLocalConnect(firstNonEmpty(o.ConnectAddr, "127.0.0.1:0"), localconnect.Options{
+			StatePath: filepath.Join(cfg.Data, "connect.json"),
+			Logger:    logger.With(slog.String("component", "connect")),
+			Region:    firstNonEmpty(o.ConnectRegion, demoRegion(credsPath), localconnect.DefaultRegion),
+			Throttle:  localconnect.Throttle{Rate: o.ConnectThrottle, Burst: o.ConnectBurst},
+		})
 		if err != nil {
 			srv.Close()
 			return err
 		}
+		fmt.Fprintf(m.Stderr, "routemap: local Amazon Connect on %s\n", lc.url)
+		if o.Demo {
+			if err := seedDemoConnect(ctx, store, lc.srv, credsPath, lc.url); err != nil {
+				lc.Close()
+				srv.Close()
+				return err
+			}
+		}
+	}
+	if o.Demo {
 		if fresh {
-			fmt.Fprintf(m.Stderr, "routemap: demo org seeded; credentials in %s\n", path)
+			fmt.Fprintf(m.Stderr, "routemap: demo org seeded; credentials in %s\n", credsPath)
 		} else {
-			fmt.Fprintf(m.Stderr, "routemap: demo org already there; credentials in %s\n", path)
+			fmt.Fprintf(m.Stderr, "routemap: demo org already there; credentials in %s\n", credsPath)
 		}
 		srv.SetReady(true)
 	}
 	<-ctx.Done()
 	fmt.Fprintln(m.Stderr, "routemap: shutting down")
-	if err := srv.Close(); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	var errs []error
+	if lc != nil {
+		if err := lc.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("shut down the local Amazon Connect: %w", err))
+		}
 	}
-	return nil
+	if err := srv.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("shut down: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// localConnect is a local Amazon Connect on its own listener.
+type localConnect struct {
+	srv *localconnect.Server
+	hs  *http.Server
+	url string // http://host:port
+}
+
+// startLocalConnect opens the local Amazon Connect's state and serves it
+// on addr; it returns once listening.
+func startLocalConnect(addr string, opts localconnect.Options) (*localConnect, error) {
+	lcs, err := localconnect.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for the local Amazon Connect: %w", err)
+	}
+	l := &localConnect{srv: lcs, url: "http://" + ln.Addr().String(), hs: &http.Server{Handler: lcs, ReadHeaderTimeout: 10 * time.Second}}
+	if opts.Logger != nil {
+		l.hs.ErrorLog = slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn)
+	}
+	go l.hs.Serve(ln)
+	return l, nil
+}
+
+// Close stops accepting requests and waits (up to 10 seconds) for those
+// in flight.
+func (l *localConnect) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return l.hs.Shutdown(ctx)
+}
+
+// demoRegion is the region of the demo instance named in the credentials
+// file at path, or "".
+func demoRegion(path string) string {
+	if path == "" {
+		return ""
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var creds demoCredentials
+	if json.Unmarshal(data, &creds) != nil {
+		return ""
+	}
+	a, err := routemap.ParseConnectARN(creds.ConnectInstanceARN)
+	if err != nil {
+		return ""
+	}
+	return a.Region
 }

@@ -51,6 +51,13 @@ func (s *server) waitOutput(t *testing.T, want string) {
 	t.Errorf("server never printed %q", want)
 }
 
+// output returns what the server has printed so far.
+func (s *server) output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out.String()
+}
+
 // startServe runs `routemap serve` with args and waits until /healthz is 200.
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
@@ -306,8 +313,12 @@ func TestBulkJobSurvivesKill9(t *testing.T) {
 	}
 	const rows = 30000
 	dir := t.TempDir()
-	s := startServe(t, "--data", dir, "--demo", "--demo-users", strconv.Itoa(rows))
+	// No local Amazon Connect: the job does not need it.
+	s := startServe(t, "--data", dir, "--demo", "--demo-users", strconv.Itoa(rows), "--connect-addr", "off")
 	c := readCreds(t, dir)
+	if _, err := os.Stat(filepath.Join(dir, "connect.json")); !os.IsNotExist(err) || strings.Contains(s.output(), "local Amazon Connect") {
+		t.Fatalf("--connect-addr off started a local Amazon Connect (%v):\n%s", err, s.output())
+	}
 	token := passwordToken(t, s.url, c)
 	var data strings.Builder
 	data.WriteString("ExternalId,ReferenceRecordId,CallCenterId,DeveloperName,MasterLabel\n")
