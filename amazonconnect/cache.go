@@ -3,13 +3,13 @@ package amazonconnect
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
-	"path/filepath"
 	"time"
+
+	"routemap/internal/atomicfile"
 )
 
 // cacheVersion is the version of the cache file format.
@@ -71,41 +71,9 @@ func (d *Directory) storeCache(entries map[string]cacheEntry) {
 	}
 	data, err := json.MarshalIndent(cacheFile{Version: cacheVersion, InstanceARN: d.instanceARN, QuickConnects: entries}, "", " ")
 	if err == nil {
-		err = writeFileAtomic(d.cachePath, data)
+		err = atomicfile.WriteFile(d.cachePath, data, 0o600)
 	}
 	if err != nil {
 		d.logger.Warn("write quick connect cache", slog.String("path", d.cachePath), slog.Any("error", err))
 	}
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path, so a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"routemap/internal/atomicfile"
 )
 
 // MaxRequestBytes bounds a request body. Amazon Connect's own request
@@ -108,7 +110,11 @@ func (s *Server) save() error {
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	return writeFileAtomic(s.statePath, data)
+	// Mode 0600: the file holds secret access keys.
+	if err := atomicfile.WriteFile(s.statePath, data, 0o600); err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	return nil
 }
 
 // saveOrFail saves after a change and turns a failure into the error the

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -170,40 +169,4 @@ func loadState(path string) (*state, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return st, nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path, with mode
-// 0600 (the file holds secret access keys), syncs it and renames it over
-// path, so a reader never sees a half-written file.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	return nil
 }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -255,7 +253,7 @@ func (m *Main) runBuild(ctx context.Context, o buildOptions) error {
 	rep := newBuildReport(s, o, members, res, invalid, len(rows), alreadyMapped, matchTime)
 	m.printBuildReport(rep)
 	if o.Report != "" {
-		if err := writeJSONFile(o.Report, rep); err != nil {
+		if err := writeJSONFile(o.Report, rep, 0o644); err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
@@ -610,20 +608,4 @@ func requestsText(req map[string]int) string {
 		parts[i] = fmt.Sprintf("%s %d", op, req[op])
 	}
 	return " (requests: " + strings.Join(parts, ", ") + ")"
-}
-
-// writeJSONFile writes v as indented JSON, atomically.
-func writeJSONFile(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

@@ -48,16 +48,16 @@ func newConnectOrg(tb testing.TB, reps int) *connectOrg {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { srv.Close(); store.Close() })
-	path, _, err := seedDemo(tb.Context(), store, dir, srv.URL(), reps, &bytes.Buffer{})
+	path, creds, _, err := seedDemo(tb.Context(), store, dir, srv.URL(), reps, &bytes.Buffer{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	lc, err := startLocalConnect("127.0.0.1:0", localconnect.Options{StatePath: filepath.Join(dir, "connect.json"), Region: demoRegion(path)})
+	lc, err := startLocalConnect("127.0.0.1:0", localconnect.Options{StatePath: filepath.Join(dir, "connect.json"), Region: creds.region()})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { lc.Close() })
-	if err := seedDemoConnect(tb.Context(), store, lc.srv, path, lc.url); err != nil {
+	if err := seedDemoConnect(tb.Context(), store, lc.srv, path, creds, lc.url); err != nil {
 		tb.Fatal(err)
 	}
 	o := &connectOrg{testOrg: &testOrg{url: srv.URL(), srv: srv}, lc: lc, dir: dir}
@@ -498,7 +498,8 @@ func TestDemoConnectSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lc.Close()
-	if err := seedDemoConnect(t.Context(), nil, lc.srv, filepath.Join(o.dir, demoCredentialsFile), lc.url); err != nil {
+	creds := o.creds
+	if err := seedDemoConnect(t.Context(), nil, lc.srv, filepath.Join(o.dir, demoCredentialsFile), &creds, lc.url); err != nil {
 		t.Fatal(err)
 	}
 	var c demoCredentials

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"routemap"
+	"routemap/internal/atomicfile"
 	"routemap/localconnect"
 	"routemap/match"
 	"routemap/sfid"
@@ -46,46 +47,59 @@ type demoCredentials struct {
 
 const demoCredentialsFile = "demo-credentials.json"
 
+// region is the region of the demo instance, or "" when there is none.
+func (c *demoCredentials) region() string {
+	if c == nil {
+		return ""
+	}
+	a, err := routemap.ParseConnectARN(c.ConnectInstanceARN)
+	if err != nil {
+		return ""
+	}
+	return a.Region
+}
+
 // seedDemo fills an empty store with the demo org and writes its
-// credentials. A store that already holds the demo org keeps it; its
-// credentials file is updated with the current instance URL.
-func seedDemo(ctx context.Context, store routemap.Store, dir, instanceURL string, reps int, progress io.Writer) (string, bool, error) {
+// credentials, returning the file's path and what it holds. A store that
+// already holds the demo org keeps it; its credentials file is updated
+// with the current instance URL.
+func seedDemo(ctx context.Context, store routemap.Store, dir, instanceURL string, reps int, progress io.Writer) (string, *demoCredentials, bool, error) {
 	path := filepath.Join(dir, demoCredentialsFile)
 	if data, err := os.ReadFile(path); err == nil {
 		var creds demoCredentials
 		if err := json.Unmarshal(data, &creds); err != nil {
-			return path, false, fmt.Errorf("read %s: %w", path, err)
+			return path, nil, false, fmt.Errorf("read %s: %w", path, err)
 		}
 		org, err := sfid.Parse(creds.OrgID)
 		if err == nil {
 			_, err = store.FindOrg(ctx, org)
 		}
 		if err != nil {
-			return path, false, fmt.Errorf("%s names org %s, which is not in the store: remove the file or use another --data directory", path, creds.OrgID)
+			return path, nil, false, fmt.Errorf("%s names org %s, which is not in the store: remove the file or use another --data directory", path, creds.OrgID)
 		}
 		creds.InstanceURL = instanceURL
-		return path, false, writeSecretJSON(path, creds)
+		return path, &creds, false, writeSecretJSON(path, creds)
 	}
 	if _, err := store.FindUserByUsername(ctx, "admin@demo.routemap.test"); err == nil {
-		return path, false, errors.New("the data directory holds a demo org but not its credentials file; use a fresh --data directory")
+		return path, nil, false, errors.New("the data directory holds a demo org but not its credentials file; use a fresh --data directory")
 	}
 
 	creds := demoCredentials{InstanceURL: instanceURL, APIVersion: "62.0", LatestAPIVersion: "67.0"}
 	org := &routemap.Org{Name: "Routemap Demo"}
 	if err := store.CreateOrg(ctx, org); err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 	creds.OrgID = string(org.ID)
 	creds.ConnectInstanceARN = "arn:aws:connect:us-west-2:111122223333:instance/" + uuid()
 	cc := &routemap.CallCenter{OrgID: org.ID, Name: "Demo Amazon Connect", InternalName: "DemoAmazonConnect",
 		Provider: routemap.ProviderAmazonConnect, ConnectInstanceARN: creds.ConnectInstanceARN, UsernameTemplate: routemap.DefaultUsernameTemplate}
 	if err := store.CreateCallCenter(ctx, cc); err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 	creds.CallCenterID = string(cc.ID)
 	queue := &routemap.Group{OrgID: org.ID, Name: "Support Queue", DeveloperName: "Support_Queue", Type: "Queue"}
 	if err := store.CreateGroup(ctx, queue); err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 	creds.QueueID = string(queue.ID)
 
@@ -93,22 +107,22 @@ func seedDemo(ctx context.Context, store routemap.Store, dir, instanceURL string
 	creds.ViewerUsername, creds.ViewerPassword = "viewer@demo.routemap.test", secret(20)
 	admin, err := createDemoUser(ctx, store, org.ID, creds.AdminUsername, creds.AdminPassword, "Ada", "Admin", "admin", routemap.AdminPermissions)
 	if err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 	if _, err := createDemoUser(ctx, store, org.ID, creds.ViewerUsername, creds.ViewerPassword, "Vic", "Viewer", "viewer",
 		routemap.Permissions(routemap.PermReadRoutingMap|routemap.PermAPIEnabled)); err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 
 	creds.ClientID = "3MVG9" + secret(80)
 	creds.ClientSecret = secret(64)
 	hash, err := bcrypt.GenerateFromPassword([]byte(creds.ClientSecret), bcrypt.DefaultCost)
 	if err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 	app := &routemap.ConnectedApp{OrgID: org.ID, Name: "Routemap Demo CLI", ClientID: creds.ClientID, SecretHash: string(hash), RunAsUserID: admin.ID}
 	if err := store.CreateConnectedApp(ctx, app); err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 
 	users := make([]*routemap.User, 0, reps+5)
@@ -121,7 +135,7 @@ func seedDemo(ctx context.Context, store routemap.Store, dir, instanceURL string
 		users = append(users, u)
 	}
 	if err := createUsers(ctx, store, users, progress); err != nil {
-		return path, false, err
+		return path, nil, false, err
 	}
 	for _, u := range users {
 		if u.CallCenterID.IsZero() {
@@ -130,7 +144,7 @@ func seedDemo(ctx context.Context, store routemap.Store, dir, instanceURL string
 			creds.RepUserIDs = append(creds.RepUserIDs, string(u.ID))
 		}
 	}
-	return path, true, writeSecretJSON(path, creds)
+	return path, &creds, true, writeSecretJSON(path, creds)
 }
 
 // createUsers stores users, in batches when the store can take them.
@@ -205,21 +219,21 @@ func createDemoUser(ctx context.Context, store routemap.Store, org sfid.ID, user
 	return u, store.CreateUser(ctx, u)
 }
 
-// writeSecretJSON writes v to path with mode 0600, atomically.
-func writeSecretJSON(path string, v any) error {
+// writeJSONFile writes v to path as indented JSON with mode perm,
+// atomically.
+func writeJSONFile(path string, v any, perm os.FileMode) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.WriteFile(path, append(data, '\n'), perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
+
+// writeSecretJSON writes v to path with mode 0600, atomically.
+func writeSecretJSON(path string, v any) error { return writeJSONFile(path, v, 0o600) }
 
 // secret returns n random letters and digits.
 func secret(n int) string {
@@ -252,17 +266,9 @@ const (
 
 // seedDemoConnect makes the demo contact center's Amazon Connect instance
 // in the local Amazon Connect, unless the state file already holds it,
-// and records the endpoint and an access key in the credentials file at
-// path. See demoAgents for what the instance holds.
-func seedDemoConnect(ctx context.Context, store routemap.Store, lc *localconnect.Server, path, endpoint string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	var creds demoCredentials
-	if err := json.Unmarshal(data, &creds); err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
+// and records the endpoint and an access key in creds and in the
+// credentials file at path. See demoAgents for what the instance holds.
+func seedDemoConnect(ctx context.Context, store routemap.Store, lc *localconnect.Server, path string, creds *demoCredentials, endpoint string) error {
 	arn, err := routemap.ParseConnectARN(creds.ConnectInstanceARN)
 	if err != nil {
 		return fmt.Errorf("%s: connect_instance_arn: %w", path, err)

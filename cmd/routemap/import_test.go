@@ -38,7 +38,7 @@ func newTestOrg(t *testing.T, reps int) *testOrg {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close(); store.Close() })
-	path, _, err := seedDemo(t.Context(), store, dir, srv.URL(), reps, &bytes.Buffer{})
+	path, _, _, err := seedDemo(t.Context(), store, dir, srv.URL(), reps, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}

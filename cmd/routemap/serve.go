@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"routemap"
 	rmhttp "routemap/http"
 	"routemap/localconnect"
 	"routemap/sqlite"
@@ -185,9 +183,10 @@ func (m *Main) runServe(ctx context.Context, o serveOptions) error {
 	}
 	fmt.Fprintf(m.Stderr, "routemap: listening on %s\n", srv.URL())
 	var credsPath string
+	var creds *demoCredentials
 	var fresh bool
 	if o.Demo {
-		if credsPath, fresh, err = seedDemo(ctx, store, cfg.Data, srv.URL(), o.DemoUsers, m.Stderr); err != nil {
+		if credsPath, creds, fresh, err = seedDemo(ctx, store, cfg.Data, srv.URL(), o.DemoUsers, m.Stderr); err != nil {
 			srv.Close()
 			return err
 		}
@@ -197,7 +196,7 @@ func (m *Main) runServe(ctx context.Context, o serveOptions) error {
 		lc, err = startLocalConnect(firstNonEmpty(o.ConnectAddr, "127.0.0.1:0"), localconnect.Options{
 			StatePath: filepath.Join(cfg.Data, "connect.json"),
 			Logger:    logger.With(slog.String("component", "connect")),
-			Region:    firstNonEmpty(o.ConnectRegion, demoRegion(credsPath), localconnect.DefaultRegion),
+			Region:    firstNonEmpty(o.ConnectRegion, creds.region(), localconnect.DefaultRegion),
 			Throttle:  localconnect.Throttle{Rate: o.ConnectThrottle, Burst: o.ConnectBurst},
 		})
 		if err != nil {
@@ -206,7 +205,7 @@ func (m *Main) runServe(ctx context.Context, o serveOptions) error {
 		}
 		fmt.Fprintf(m.Stderr, "routemap: local Amazon Connect on %s\n", lc.url)
 		if o.Demo {
-			if err := seedDemoConnect(ctx, store, lc.srv, credsPath, lc.url); err != nil {
+			if err := seedDemoConnect(ctx, store, lc.srv, credsPath, creds, lc.url); err != nil {
 				lc.Close()
 				srv.Close()
 				return err
@@ -267,25 +266,4 @@ func (l *localConnect) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return l.hs.Shutdown(ctx)
-}
-
-// demoRegion is the region of the demo instance named in the credentials
-// file at path, or "".
-func demoRegion(path string) string {
-	if path == "" {
-		return ""
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	var creds demoCredentials
-	if json.Unmarshal(data, &creds) != nil {
-		return ""
-	}
-	a, err := routemap.ParseConnectARN(creds.ConnectInstanceARN)
-	if err != nil {
-		return ""
-	}
-	return a.Region
 }
