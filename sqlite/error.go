@@ -46,6 +46,11 @@ func notFound(object string, id sfid.ID) *routemap.Error {
 	return &routemap.Error{Code: routemap.ENOTFOUND, Message: object + " " + string(id) + " not found", Fields: []string{"Id"}}
 }
 
+// idSpecified is the EINVALID answer for a create that names its own Id.
+func idSpecified() *routemap.Error {
+	return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{routemap.FieldID}}
+}
+
 // referenceNotFound is the answer for a reference to a record the org
 // does not hold.
 func referenceNotFound(field string) *routemap.Error {

@@ -42,14 +42,12 @@ func scanJob(sc scanner) (*routemap.Job, error) {
 // CreateJob stores a new ingest job, Open, and sets its ID and dates.
 func (s *Store) CreateJob(ctx context.Context, job *routemap.Job) error {
 	if !job.ID.IsZero() {
-		return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+		return idSpecified()
 	}
 	in := *job
 	err := s.write(ctx, func(w *wtx) error {
-		if ok, err := w.exists(stOrgExists, string(in.OrgID)); err != nil {
-			return fmt.Errorf("find org: %w", err)
-		} else if !ok {
-			return notFound("Organization", in.OrgID)
+		if err := w.checkOrg(in.OrgID); err != nil {
+			return err
 		}
 		id, err := w.mint(sfid.PrefixBulkJob)
 		if err != nil {
@@ -85,19 +83,7 @@ func (s *Store) FindJob(ctx context.Context, org, id sfid.ID) (*routemap.Job, er
 
 func (s *Store) listJobs(ctx context.Context, query string, args ...any) ([]*routemap.Job, error) {
 	rows, err := s.rdb.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []*routemap.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list jobs: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "jobs", scanJob)
 }
 
 // ListJobs returns the org's jobs, newest first.

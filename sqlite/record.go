@@ -13,10 +13,31 @@ import (
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
+// collect reads every row of a query with scan, closing rows; err is the
+// query's. what names the rows in errors ("list users: …").
+func collect[T any](rows *sql.Rows, err error, what string, scan func(scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list %s: %w", what, err)
+	}
+	return out, nil
+}
+
 // CreateOrg stores a new org and sets its ID and CreatedDate.
 func (s *Store) CreateOrg(ctx context.Context, org *routemap.Org) error {
 	if !org.ID.IsZero() {
-		return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+		return idSpecified()
 	}
 	in := *org
 	var out routemap.Org
@@ -62,7 +83,7 @@ func (s *Store) FindOrg(ctx context.Context, id sfid.ID) (*routemap.Org, error) 
 // contact center of the org.
 func (s *Store) CreateUser(ctx context.Context, u *routemap.User) error {
 	if !u.ID.IsZero() {
-		return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+		return idSpecified()
 	}
 	in := *u
 	var out routemap.User
@@ -84,7 +105,7 @@ func (s *Store) CreateUsers(ctx context.Context, users []*routemap.User) error {
 	in := make([]routemap.User, len(users))
 	for i, u := range users {
 		if !u.ID.IsZero() {
-			return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+			return idSpecified()
 		}
 		in[i] = *u
 	}
@@ -110,10 +131,8 @@ func (s *Store) CreateUsers(ctx context.Context, users []*routemap.User) error {
 
 // createUser inserts one user inside a write.
 func (w *wtx) createUser(in routemap.User) (routemap.User, error) {
-	if ok, err := w.exists(stOrgExists, string(in.OrgID)); err != nil {
-		return in, fmt.Errorf("find org: %w", err)
-	} else if !ok {
-		return in, notFound("Organization", in.OrgID)
+	if err := w.checkOrg(in.OrgID); err != nil {
+		return in, err
 	}
 	if err := w.checkCenter(in.OrgID, in.CallCenterID); err != nil {
 		return in, err
@@ -319,22 +338,7 @@ func (s *Store) ListUsers(ctx context.Context, org, center sfid.ID) ([]*routemap
 	} else {
 		rows, err = s.rstmt[rsUsersByCenter].QueryContext(ctx, string(org), string(center))
 	}
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	defer rows.Close()
-	users := []*routemap.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	return users, nil
+	return collect(rows, err, "users", scanUser)
 }
 
 // CreateCallCenter stores a new contact center and sets its ID and
@@ -343,15 +347,13 @@ func (s *Store) ListUsers(ctx context.Context, org, center sfid.ID) ([]*routemap
 // case.
 func (s *Store) CreateCallCenter(ctx context.Context, cc *routemap.CallCenter) error {
 	if !cc.ID.IsZero() {
-		return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+		return idSpecified()
 	}
 	in := *cc
 	var out routemap.CallCenter
 	err := s.write(ctx, func(w *wtx) error {
-		if ok, err := w.exists(stOrgExists, string(in.OrgID)); err != nil {
-			return fmt.Errorf("find org: %w", err)
-		} else if !ok {
-			return notFound("Organization", in.OrgID)
+		if err := w.checkOrg(in.OrgID); err != nil {
+			return err
 		}
 		id, err := w.mint(sfid.PrefixCallCenter)
 		if err != nil {
@@ -407,37 +409,20 @@ func (s *Store) FindCallCenter(ctx context.Context, org, id sfid.ID) (*routemap.
 // ListCallCenters returns the org's contact centers ordered by id.
 func (s *Store) ListCallCenters(ctx context.Context, org sfid.ID) ([]*routemap.CallCenter, error) {
 	rows, err := s.rstmt[rsCenters].QueryContext(ctx, string(org))
-	if err != nil {
-		return nil, fmt.Errorf("list contact centers: %w", err)
-	}
-	defer rows.Close()
-	out := []*routemap.CallCenter{}
-	for rows.Next() {
-		c, err := scanCenter(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list contact centers: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list contact centers: %w", err)
-	}
-	return out, nil
+	return collect(rows, err, "contact centers", scanCenter)
 }
 
 // CreateGroup stores a new group or queue and sets its ID and
 // CreatedDate. ENOTFOUND for an unknown org.
 func (s *Store) CreateGroup(ctx context.Context, g *routemap.Group) error {
 	if !g.ID.IsZero() {
-		return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+		return idSpecified()
 	}
 	in := *g
 	var out routemap.Group
 	err := s.write(ctx, func(w *wtx) error {
-		if ok, err := w.exists(stOrgExists, string(in.OrgID)); err != nil {
-			return fmt.Errorf("find org: %w", err)
-		} else if !ok {
-			return notFound("Organization", in.OrgID)
+		if err := w.checkOrg(in.OrgID); err != nil {
+			return err
 		}
 		id, err := w.mint(sfid.PrefixGroup)
 		if err != nil {
@@ -480,15 +465,13 @@ func (s *Store) FindGroup(ctx context.Context, org, id sfid.ID) (*routemap.Group
 // set and is not a user of the org.
 func (s *Store) CreateConnectedApp(ctx context.Context, app *routemap.ConnectedApp) error {
 	if !app.ID.IsZero() {
-		return &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{"Id"}}
+		return idSpecified()
 	}
 	in := *app
 	var out routemap.ConnectedApp
 	err := s.write(ctx, func(w *wtx) error {
-		if ok, err := w.exists(stOrgExists, string(in.OrgID)); err != nil {
-			return fmt.Errorf("find org: %w", err)
-		} else if !ok {
-			return notFound("Organization", in.OrgID)
+		if err := w.checkOrg(in.OrgID); err != nil {
+			return err
 		}
 		if !in.RunAsUserID.IsZero() {
 			if ok, err := w.exists(stUserExists, string(in.OrgID), string(in.RunAsUserID)); err != nil {

@@ -202,7 +202,7 @@ func (a *applier) apply(op *routemap.RoutingMapOp) (routemap.OpResult, error) {
 
 func (a *applier) create(op *routemap.RoutingMapOp) (routemap.OpResult, error) {
 	if !op.Map.ID.IsZero() {
-		return routemap.OpResult{Err: &routemap.Error{Code: routemap.EINVALID, Message: msgIDSpecified, Fields: []string{routemap.FieldID}}}, nil
+		return routemap.OpResult{Err: idSpecified()}, nil
 	}
 	m := op.Map
 	if m.Language == "" {

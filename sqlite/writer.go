@@ -273,6 +273,16 @@ func (w *wtx) exists(k writeStmt, args ...any) (bool, error) {
 	return true, nil
 }
 
+// checkOrg returns ENOTFOUND unless the store holds org.
+func (w *wtx) checkOrg(org sfid.ID) error {
+	if ok, err := w.exists(stOrgExists, string(org)); err != nil {
+		return fmt.Errorf("find org: %w", err)
+	} else if !ok {
+		return notFound("Organization", org)
+	}
+	return nil
+}
+
 // mint returns a new id for prefix. The number it uses is never used
 // again, even when the call that asked for it rolls back.
 func (w *wtx) mint(prefix sfid.KeyPrefix) (sfid.ID, error) {
