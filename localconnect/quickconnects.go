@@ -22,43 +22,12 @@ const (
 // instance or user, InvalidParameterException for a malformed field,
 // DuplicateResourceException for a name or id in use.
 func (s *Server) CreateQuickConnects(instance string, qcs []QuickConnect) ([]QuickConnect, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	is, e := s.lookupInstance(instance)
-	if e != nil {
-		return nil, e
-	}
-	now := s.now()
-	out := make([]QuickConnect, 0, len(qcs))
-	added := make([]*QuickConnect, 0, len(qcs))
-	rollback := func() {
-		for _, q := range added {
-			is.removeQuickConnect(q)
-		}
-	}
-	for _, q := range qcs {
-		p, e := insertQuickConnect(is, q, now)
-		if e != nil {
-			rollback()
-			return nil, e
-		}
-		added = append(added, p)
-		out = append(out, *p)
-	}
-	if err := s.save(); err != nil {
-		rollback()
-		return nil, err
-	}
-	return out, nil
+	return createAll(s, instance, qcs, insertQuickConnect, (*instanceState).removeQuickConnect)
 }
 
 // CreateQuickConnect creates one quick connect; see CreateQuickConnects.
 func (s *Server) CreateQuickConnect(instance string, q QuickConnect) (QuickConnect, error) {
-	out, err := s.CreateQuickConnects(instance, []QuickConnect{q})
-	if err != nil {
-		return QuickConnect{}, err
-	}
-	return out[0], nil
+	return createOne(s.CreateQuickConnects, instance, q)
 }
 
 // insertQuickConnect validates q and adds it to the instance. The caller

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // stateVersion is the version of the state file format.
@@ -45,6 +46,51 @@ func newInstanceState(in Instance) *instanceState {
 		qcs:       map[string]*QuickConnect{},
 		qcNames:   map[string]string{},
 	}
+}
+
+// createAll inserts items into an instance (its id or ARN), all or none,
+// and writes the state file once: the body of CreateUsers and
+// CreateQuickConnects.
+func createAll[T any](s *Server, instance string, items []T,
+	insert func(*instanceState, T, time.Time) (*T, *Error), remove func(*instanceState, *T)) ([]T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	is, e := s.lookupInstance(instance)
+	if e != nil {
+		return nil, e
+	}
+	now := s.now()
+	out := make([]T, 0, len(items))
+	added := make([]*T, 0, len(items))
+	rollback := func() {
+		for _, p := range added {
+			remove(is, p)
+		}
+	}
+	for _, item := range items {
+		p, e := insert(is, item, now)
+		if e != nil {
+			rollback()
+			return nil, e
+		}
+		added = append(added, p)
+		out = append(out, *p)
+	}
+	if err := s.save(); err != nil {
+		rollback()
+		return nil, err
+	}
+	return out, nil
+}
+
+// createOne creates one item with its batch call.
+func createOne[T any](createAll func(string, []T) ([]T, error), instance string, item T) (T, error) {
+	out, err := createAll(instance, []T{item})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out[0], nil
 }
 
 func (is *instanceState) addUser(u *User) {

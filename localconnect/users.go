@@ -22,43 +22,12 @@ const (
 // InvalidParameterException for a malformed field,
 // DuplicateResourceException for a username or id in use.
 func (s *Server) CreateUsers(instance string, users []User) ([]User, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	is, e := s.lookupInstance(instance)
-	if e != nil {
-		return nil, e
-	}
-	now := s.now()
-	out := make([]User, 0, len(users))
-	added := make([]*User, 0, len(users))
-	rollback := func() {
-		for _, u := range added {
-			is.removeUser(u)
-		}
-	}
-	for _, u := range users {
-		p, e := s.insertUser(is, u, now)
-		if e != nil {
-			rollback()
-			return nil, e
-		}
-		added = append(added, p)
-		out = append(out, *p)
-	}
-	if err := s.save(); err != nil {
-		rollback()
-		return nil, err
-	}
-	return out, nil
+	return createAll(s, instance, users, s.insertUser, (*instanceState).removeUser)
 }
 
 // CreateUser creates one user; see CreateUsers.
 func (s *Server) CreateUser(instance string, u User) (User, error) {
-	out, err := s.CreateUsers(instance, []User{u})
-	if err != nil {
-		return User{}, err
-	}
-	return out[0], nil
+	return createOne(s.CreateUsers, instance, u)
 }
 
 // insertUser validates u and adds it to the instance. The caller holds
