@@ -91,38 +91,66 @@ func (c *Client) writeMany(ctx context.Context, object string, records []map[str
 		}
 		body[i] = out
 	}
-	results := make([]Result, 0, len(records))
+	method, mode := http.MethodPost, retryRefused
+	if !create {
+		method, mode = http.MethodPatch, retrySafe
+	}
+	return collectionRequests{
+		ids: ids, create: create, allOrNone: allOrNone, noun: "records",
+		where: func(start, end int) string { return fmt.Sprintf("%s %s records %d to %d", verb, object, start+1, end) },
+		send: func(start, end int) ([]saveResult, error) {
+			cl, err := jsonCall(method, c.dataPath("composite", "sobjects"), map[string]any{"allOrNone": allOrNone, "records": body[start:end]}, mode)
+			if err != nil {
+				return nil, err
+			}
+			var page []saveResult
+			err = c.doJSON(ctx, cl, &page)
+			return page, err
+		},
+	}.run()
+}
+
+// collectionRequests is a Collections write of many records, sent
+// CollectionSize at a time: the loop CreateMany, UpdateMany and DeleteMany
+// share.
+type collectionRequests struct {
+	ids       []string // the records' ids where known; a result without one takes it
+	create    bool     // the results are of creates
+	allOrNone bool     // after a request with a failure, send no more
+	noun      string   // what the records are called in errors: "records", "ids"
+	where     func(start, end int) string
+	send      func(start, end int) ([]saveResult, error)
+}
+
+// run sends the requests and returns one Result per record in order, with
+// the results so far when a request fails. Records of requests not sent
+// after an allOrNone failure are halted.
+func (r collectionRequests) run() ([]Result, error) {
+	n := len(r.ids)
+	results := make([]Result, 0, n)
 	stopped := false
-	for start := 0; start < len(body); start += CollectionSize {
-		end := min(start+CollectionSize, len(body))
+	for start := 0; start < n; start += CollectionSize {
+		end := min(start+CollectionSize, n)
 		if stopped {
 			for i := start; i < end; i++ {
-				results = append(results, Result{ID: ids[i], Err: halted()})
+				results = append(results, Result{ID: r.ids[i], Err: halted()})
 			}
 			continue
 		}
-		method, mode := http.MethodPost, retryRefused
-		if !create {
-			method, mode = http.MethodPatch, retrySafe
-		}
-		cl, err := jsonCall(method, c.dataPath("composite", "sobjects"), map[string]any{"allOrNone": allOrNone, "records": body[start:end]}, mode)
+		page, err := r.send(start, end)
 		if err != nil {
-			return results, err
-		}
-		var page []saveResult
-		if err := c.doJSON(ctx, cl, &page); err != nil {
-			return results, fmt.Errorf("%s %s records %d to %d: %w", verb, object, start+1, end, err)
+			return results, fmt.Errorf("%s: %w", r.where(start, end), err)
 		}
 		if len(page) != end-start {
-			return results, fmt.Errorf("%s %s records %d to %d: %w", verb, object, start+1, end,
-				routemap.Errorf(routemap.EINTERNAL, "the server answered %d results for %d records", len(page), end-start))
+			return results, fmt.Errorf("%s: %w", r.where(start, end),
+				routemap.Errorf(routemap.EINTERNAL, "the server answered %d results for %d %s", len(page), end-start, r.noun))
 		}
-		for k, r := range page {
-			res := toResult(r, create)
+		for k, sr := range page {
+			res := toResult(sr, r.create)
 			if res.ID == "" {
-				res.ID = ids[start+k]
+				res.ID = r.ids[start+k]
 			}
-			if !res.Success && allOrNone {
+			if !res.Success && r.allOrNone {
 				stopped = true
 			}
 			results = append(results, res)
@@ -168,40 +196,19 @@ func (c *Client) DeleteMany(ctx context.Context, ids []string, allOrNone bool) (
 		}
 		clean[i] = string(id)
 	}
-	results := make([]Result, 0, len(ids))
-	stopped := false
-	for start := 0; start < len(clean); start += CollectionSize {
-		end := min(start+CollectionSize, len(clean))
-		if stopped {
-			for i := start; i < end; i++ {
-				results = append(results, Result{ID: clean[i], Err: halted()})
+	return collectionRequests{
+		ids: clean, allOrNone: allOrNone, noun: "ids",
+		where: func(start, end int) string { return fmt.Sprintf("delete records %d to %d", start+1, end) },
+		send: func(start, end int) ([]saveResult, error) {
+			q := url.Values{"ids": {strings.Join(clean[start:end], ",")}}
+			if allOrNone {
+				q.Set("allOrNone", "true")
 			}
-			continue
-		}
-		q := url.Values{"ids": {strings.Join(clean[start:end], ",")}}
-		if allOrNone {
-			q.Set("allOrNone", "true")
-		}
-		var page []saveResult
-		if err := c.doJSON(ctx, &call{method: http.MethodDelete, url: c.dataPath("composite", "sobjects"), query: q, mode: retrySafe}, &page); err != nil {
-			return results, fmt.Errorf("delete records %d to %d: %w", start+1, end, err)
-		}
-		if len(page) != end-start {
-			return results, fmt.Errorf("delete records %d to %d: %w", start+1, end,
-				routemap.Errorf(routemap.EINTERNAL, "the server answered %d results for %d ids", len(page), end-start))
-		}
-		for k, r := range page {
-			res := toResult(r, false)
-			if res.ID == "" {
-				res.ID = clean[start+k]
-			}
-			if !res.Success && allOrNone {
-				stopped = true
-			}
-			results = append(results, res)
-		}
-	}
-	return results, nil
+			var page []saveResult
+			err := c.doJSON(ctx, &call{method: http.MethodDelete, url: c.dataPath("composite", "sobjects"), query: q, mode: retrySafe}, &page)
+			return page, err
+		},
+	}.run()
 }
 
 // RetrieveMany reads records of one object by id with the given fields
