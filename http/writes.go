@@ -69,7 +69,7 @@ func trimSpace(s string) string {
 	return s
 }
 
-// draftFields copies body values onto a draft.
+// applyBody copies body values onto a draft.
 func applyBody(d *routemap.Draft, b *body) {
 	for name, v := range b.Fields {
 		val := v.Str

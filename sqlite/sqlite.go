@@ -323,6 +323,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if cur > known {
 		return fmt.Errorf("database schema version %d is newer than version %d, the newest this routemap binary knows: upgrade routemap to open it", cur, known)
 	}
+	if cur == known {
+		return nil
+	}
 	for _, m := range ms {
 		if m.version <= cur {
 			continue
