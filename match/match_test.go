@@ -260,6 +260,7 @@ func TestParseTemplate(t *testing.T) {
 		{"OK18", "{UserId18}.{OrgId18}", "{UserId18}.{OrgId18}", "005Hs0000000001IAA.00DHs0000001aBcMAI"},
 		{"OKFormula", "$User.Alias & '@' & $User.Id & '@' & $Organization.Id", "{Alias}@{UserId15}@{OrgId15}", "ava@005Hs0000000001@00DHs0000001aBc"},
 		{"OKFormulaCaseSafe", `CASESAFEID($User.Id) & "@acme"`, "{UserId18}@acme", "005Hs0000000001IAA@acme"},
+		{"OKFormulaEdgeSpaceDropped", "' ' & $User.Id & '' & '.x '", "{UserId15}.x", "005Hs0000000001.x"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -278,6 +279,8 @@ func TestParseTemplate(t *testing.T) {
 		"ErrStrayBrace":         "Alias}@x",
 		"ErrNoUser":             "{OrgId15}",
 		"ErrFormulaTerm":        "$User.Email & '@'",
+		"ErrFormulaBrace":       "'{' & $User.Alias",
+		"ErrFormulaDollar":      "$User.Alias & '$'",
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := match.ParseTemplate(in); routemap.ErrorCode(err) != routemap.EINVALID {

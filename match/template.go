@@ -2,6 +2,7 @@ package match
 
 import (
 	"strings"
+	"unicode"
 
 	"routemap"
 	"routemap/sfid"
@@ -84,6 +85,9 @@ func ParseTemplate(s string) (Template, error) {
 	if err != nil {
 		return Template{}, err
 	}
+	if segs, err = tidy(segs, s); err != nil {
+		return Template{}, err
+	}
 	user := false
 	for _, sg := range segs {
 		if sg.ph == phAlias || sg.ph == phUserID15 || sg.ph == phUserID18 {
@@ -95,6 +99,33 @@ func ParseTemplate(s string) (Template, error) {
 			"username template %q names no user: it needs {Alias}, {UserId15} or {UserId18}, or every rep would expect the same agent", s)
 	}
 	return Template{src: canonical(segs), segs: segs}, nil
+}
+
+// tidy makes parsed segments what their braces form, String, says: the
+// rendering starts and ends without whitespace (the braces form is read
+// trimmed), empty literals go, and literal text holding '{', '}' or '$'
+// (which the braces form cannot spell, and no username holds) is refused.
+func tidy(segs []segment, src string) ([]segment, error) {
+	out := segs[:0]
+	for i, sg := range segs {
+		if sg.ph != literal {
+			out = append(out, sg)
+			continue
+		}
+		if strings.ContainsAny(sg.lit, "{}$") {
+			return nil, routemap.Errorf(routemap.EINVALID, "username template %q has the text %q: '{', '}' and '$' cannot be in a username", src, sg.lit)
+		}
+		if i == 0 {
+			sg.lit = strings.TrimLeftFunc(sg.lit, unicode.IsSpace)
+		}
+		if i == len(segs)-1 {
+			sg.lit = strings.TrimRightFunc(sg.lit, unicode.IsSpace)
+		}
+		if sg.lit != "" {
+			out = append(out, sg)
+		}
+	}
+	return out, nil
 }
 
 func parseBraces(src string) ([]segment, error) {
